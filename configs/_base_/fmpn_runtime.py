@@ -1,0 +1,7 @@
+_base_ = ['mmpretrain::_base_/default_runtime.py']
+
+default_hooks = dict(
+    logger=dict(type='LoggerHook', interval=10),
+    checkpoint=dict(
+        type='CheckpointHook', interval=10, max_keep_ckpts=2, save_last=True))
+randomness = dict(seed=0, deterministic=False)

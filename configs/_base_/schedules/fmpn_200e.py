@@ -1,0 +1,16 @@
+# FMPN stage 2: joint training, Adam 1e-4 (the mask generator at 1e-5),
+# linear decay to 0 from epoch 100 to 200.
+optim_wrapper = dict(
+    optimizer=dict(type='Adam', lr=1e-4, betas=(0.5, 0.999), weight_decay=0),
+    paramwise_cfg=dict(custom_keys={'mask_generator': dict(lr_mult=0.1)}))
+param_scheduler = dict(
+    type='LinearLR',
+    start_factor=1.0,
+    end_factor=0.0,
+    begin=100,
+    end=200,
+    by_epoch=True,
+    convert_to_iter_based=True)
+train_cfg = dict(by_epoch=True, max_epochs=200, val_interval=10)
+val_cfg = dict()
+test_cfg = dict()

@@ -1,0 +1,70 @@
+import os.path as osp
+from typing import Dict
+
+import cv2
+import numpy as np
+from mmcv.transforms import BaseTransform
+
+from mmpretrain.registry import TRANSFORMS
+
+
+@TRANSFORMS.register_module()
+class LoadMotionMask(BaseTransform):
+    """Load the ground-truth motion mask of a sample's class.
+
+    Required keys: ``motion_mask_path``, ``img`` (loaded before, to check the
+    size). Added key: ``gt_motion_mask``, uint8 ``(H, W)`` of the image size.
+
+    A fold has one mask per class, so decoded masks are cached per path.
+
+    Args:
+        check_size (bool): Require the mask to have the image's height and
+            width (masks and aligned faces share the geometry of the
+            transforms that follow). Defaults to True.
+    """
+
+    def __init__(self, check_size: bool = True):
+        self.check_size = check_size
+        self._cache: Dict[str, np.ndarray] = {}
+
+    def transform(self, results: dict) -> dict:
+        path = results.get('motion_mask_path')
+        if path is None:
+            raise KeyError(
+                f'LoadMotionMask: sample {results.get("img_path")} has no '
+                'motion_mask_path; give the dataset a mask_dir, or drop '
+                'LoadMotionMask from the pipeline.')
+        mask = self._cache.get(path)
+        if mask is None:
+            mask = self._read(path)
+            self._cache[path] = mask
+        if self.check_size and 'img' in results and (
+                mask.shape != results['img'].shape[:2]):
+            raise ValueError(
+                f'Motion mask {path} is {mask.shape[1]}x{mask.shape[0]} but '
+                f'image {results.get("img_path")} is '
+                f'{results["img"].shape[1]}x{results["img"].shape[0]}; build '
+                'the masks from the same aligned faces (tools/make_masks.py).')
+        results['gt_motion_mask'] = mask
+        return results
+
+    @staticmethod
+    def _read(path: str) -> np.ndarray:
+        if not osp.isfile(path):
+            raise FileNotFoundError(
+                f'Motion mask {path} does not exist; build the masks with '
+                'tools/make_masks.py DATA_ROOT.')
+        mask = cv2.imread(path, cv2.IMREAD_UNCHANGED)
+        if mask is None:
+            raise ValueError(f'Motion mask {path} cannot be decoded; rebuild '
+                             'it with tools/make_masks.py.')
+        if mask.ndim != 2 or mask.dtype != np.uint8:
+            raise ValueError(
+                f'Motion mask {path} is {mask.dtype} with shape {mask.shape}; '
+                'expected a single-channel 8-bit gray PNG (tools/make_masks.py '
+                'writes those).')
+        mask.setflags(write=False)  # shared by every sample of its class
+        return mask
+
+    def __repr__(self) -> str:
+        return f'{self.__class__.__name__}(check_size={self.check_size})'

@@ -1,0 +1,104 @@
+"""What tools/train.py, tools/test.py and tools/kfold.py do to a config
+before building the runner."""
+import os
+import os.path as osp
+from typing import Iterator, Optional
+
+import torch
+import torch.distributed as torch_dist
+from mmengine.config import Config, ConfigDict
+from mmengine.model import MMDistributedDataParallel
+
+from mmpretrain.registry import MODEL_WRAPPERS
+
+
+def _fold_datasets(dataset_cfg) -> Iterator[ConfigDict]:
+    """Yield the dataset configs that have a ``fold`` (wrappers included)."""
+    if isinstance(dataset_cfg, dict):
+        if 'fold' in dataset_cfg:
+            yield dataset_cfg
+        yield from _fold_datasets(dataset_cfg.get('dataset'))
+        for child in dataset_cfg.get('datasets', None) or ():
+            yield from _fold_datasets(child)
+
+
+def apply_fold(cfg: Config,
+               fold: Optional[int] = None,
+               data_root: Optional[str] = None) -> Optional[int]:
+    """Point every split of a cross-validation config at one fold and folder.
+
+    Sets ``fold`` and ``data_root`` of every dataset that has a ``fold``, fills
+    ``{fold}`` in ``cfg.load_from`` (the stage-1 checkpoint of stage 2), and
+    defaults ``cfg.work_dir`` to ``work_dirs/<config name>/fold_<fold>`` when
+    the config has no work dir yet.
+
+    Args:
+        cfg (Config): The config, changed in place; needs ``cfg.filename``.
+        fold (int, optional): The fold. Defaults to None (keep the config's).
+        data_root (str, optional): The dataset folder. Defaults to None (keep
+            the config's).
+
+    Returns:
+        int | None: The fold in force, or None if no dataset has folds.
+    """
+    datasets = [
+        dataset for name in ('train_dataloader', 'val_dataloader',
+                             'test_dataloader')
+        if cfg.get(name) for dataset in _fold_datasets(cfg[name].dataset)
+    ]
+    if not datasets:
+        if fold is not None:
+            raise ValueError(f'--fold {fold}: no dataset in {cfg.filename} '
+                             'has a fold to set.')
+        return None
+    for dataset in datasets:
+        if fold is not None:
+            dataset.fold = fold
+        if data_root is not None:
+            dataset.data_root = data_root
+    fold_in_force = datasets[0].fold
+    if isinstance(cfg.get('load_from'), str):
+        cfg.load_from = cfg.load_from.replace('{fold}', str(fold_in_force))
+    if cfg.get('work_dir') is None:
+        name = osp.splitext(osp.basename(cfg.filename))[0]
+        cfg.work_dir = osp.join('work_dirs', name, f'fold_{fold_in_force}')
+    return fold_in_force
+
+
+@MODEL_WRAPPERS.register_module()
+class CPUDistributedDataParallel(MMDistributedDataParallel):
+    """``MMDistributedDataParallel`` for modules on the CPU.
+
+    mmengine's runner always passes ``device_ids=[LOCAL_RANK]``, which DDP
+    refuses for CPU modules.
+    """
+
+    def __init__(self, module, device_ids=None, **kwargs):
+        super().__init__(module=module, device_ids=None, **kwargs)
+
+
+def setup_cpu_distributed(cfg: Config) -> None:
+    """Make a ``--launcher pytorch`` run work without CUDA (gloo, CPU DDP).
+
+    mmengine's pytorch launcher calls ``torch.cuda.set_device`` and wraps the
+    model with ``device_ids``, both of which fail on CPU-only machines. Once a
+    process group exists, the runner uses it as it is.
+
+    Args:
+        cfg (Config): The config, changed in place; ``cfg.launcher`` says
+            whether the run is distributed.
+    """
+    if (cfg.get('launcher', 'none') != 'pytorch'
+            or torch.cuda.is_available()):
+        return
+    if not torch_dist.is_initialized():
+        torch_dist.init_process_group(
+            backend='gloo',
+            rank=int(os.environ['RANK']),
+            world_size=int(os.environ['WORLD_SIZE']))
+    wrapper_cfg = cfg.get('model_wrapper_cfg') or dict()
+    wrapper_cfg['type'] = 'CPUDistributedDataParallel'
+    wrapper_cfg.setdefault('broadcast_buffers', False)
+    wrapper_cfg.setdefault('find_unused_parameters',
+                           cfg.get('find_unused_parameters', False))
+    cfg.model_wrapper_cfg = wrapper_cfg

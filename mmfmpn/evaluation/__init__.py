@@ -1,0 +1,3 @@
+from .motion_mask_metric import MotionMaskError
+
+__all__ = ['MotionMaskError']

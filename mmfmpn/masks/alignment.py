@@ -1,0 +1,232 @@
+"""Five-point face alignment to the 70x70 crops used by FMPN.
+
+A face is mapped by a least-squares similarity transform (Umeyama) from its five points (eye
+centres, nose tip, mouth corners) onto the standard 96x112 five-point reference face; the
+70x70 crop is then centred on the reference nose tip. Both steps are composed into one 2x3
+matrix so that the raw frame is interpolated only once.
+
+Point arrays are ``(x, y)`` in pixels, image-left point first (the subject's right eye).
+"""
+from pathlib import PurePath
+from typing import Dict, Union
+
+import cv2
+import numpy as np
+
+from mmfmpn.utils.safe_pickle import load_restricted_pickle
+
+#: Five points of the standard 96x112 (width x height) aligned face: image-left eye centre,
+#: image-right eye centre, nose tip, image-left mouth corner, image-right mouth corner.
+REFERENCE_FIVE_POINTS = np.array(
+    [[30.2946, 51.6963], [65.5318, 51.5014], [48.0252, 71.7366],
+     [33.5493, 92.3655], [62.7299, 92.2041]],
+    dtype=np.float64)
+
+#: Index of the nose tip in a five-point array; the crop is centred on it.
+NOSE_INDEX = 2
+
+#: The 68-point iBUG indices of the eye contours (image-left eye first).
+_LEFT_EYE_68 = slice(36, 42)
+_RIGHT_EYE_68 = slice(42, 48)
+_NOSE_TIP_68 = 30
+_LEFT_MOUTH_CORNER_68 = 48
+_RIGHT_MOUTH_CORNER_68 = 54
+
+
+def five_points_from_68(landmarks: np.ndarray) -> np.ndarray:
+    """Reduce the 68 iBUG landmarks to the five alignment points.
+
+    Args:
+        landmarks (np.ndarray): ``(68, 2)`` landmark ``(x, y)`` in pixels, in the iBUG 68
+            order used by CK+ ``Landmarks/*_landmarks.txt``.
+
+    Returns:
+        np.ndarray: ``(5, 2)`` float64: mean of points 36-41, mean of points 42-47, point 30,
+        point 48, point 54.
+
+    Raises:
+        ValueError: ``landmarks`` is not ``(68, 2)``.
+    """
+    landmarks = np.asarray(landmarks, dtype=np.float64)
+    if landmarks.shape != (68, 2):
+        raise ValueError(
+            f'expected (68, 2) landmarks, got shape {landmarks.shape}')
+    return np.stack([
+        landmarks[_LEFT_EYE_68].mean(axis=0),
+        landmarks[_RIGHT_EYE_68].mean(axis=0),
+        landmarks[_NOSE_TIP_68],
+        landmarks[_LEFT_MOUTH_CORNER_68],
+        landmarks[_RIGHT_MOUTH_CORNER_68],
+    ])
+
+
+def estimate_similarity_transform(src: np.ndarray,
+                                  dst: np.ndarray) -> np.ndarray:
+    """Least-squares similarity transform from ``src`` to ``dst`` (Umeyama, 1991).
+
+    Rotation, uniform scale and translation, without reflection; every point counts (no
+    RANSAC outlier rejection, unlike ``cv2.estimateAffinePartial2D``'s default).
+
+    Args:
+        src (np.ndarray): ``(N, 2)`` source points, N >= 2.
+        dst (np.ndarray): ``(N, 2)`` destination points.
+
+    Returns:
+        np.ndarray: ``(2, 3)`` float64 matrix ``M`` with ``dst ~= M @ [x, y, 1]``.
+
+    Raises:
+        ValueError: The shapes differ or are not ``(N, 2)``, or the source points all
+            coincide.
+    """
+    src = np.asarray(src, dtype=np.float64)
+    dst = np.asarray(dst, dtype=np.float64)
+    if src.ndim != 2 or src.shape[1] != 2 or src.shape != dst.shape \
+            or len(src) < 2:
+        raise ValueError('expected two (N, 2) point arrays with N >= 2, got '
+                         f'shapes {src.shape} and {dst.shape}')
+    src_mean = src.mean(axis=0)
+    dst_mean = dst.mean(axis=0)
+    src_centred = src - src_mean
+    dst_centred = dst - dst_mean
+    src_variance = (src_centred**2).sum() / len(src)
+    if src_variance <= 1e-12:
+        raise ValueError('the source points all coincide; cannot estimate a '
+                         'similarity transform')
+    covariance = dst_centred.T @ src_centred / len(src)
+    u, singular_values, vt = np.linalg.svd(covariance)
+    # Flip the weakest axis when the best orthogonal fit is a reflection.
+    reflection = np.linalg.det(u) * np.linalg.det(vt) < 0
+    signs = np.array([1.0, -1.0 if reflection else 1.0])
+    rotation = u @ np.diag(signs) @ vt
+    scale = (singular_values * signs).sum() / src_variance
+    translation = dst_mean - scale * rotation @ src_mean
+    return np.hstack([scale * rotation, translation[:, None]])
+
+
+def alignment_matrix(five_points: np.ndarray, crop_size: int = 70) -> np.ndarray:
+    """The affine map from a raw frame to its aligned ``crop_size`` square crop.
+
+    The similarity transform onto :data:`REFERENCE_FIVE_POINTS` followed by the shift that
+    puts the reference nose tip at the centre of the crop.
+
+    Args:
+        five_points (np.ndarray): ``(5, 2)`` points of the face in the raw frame (see
+            :func:`five_points_from_68`).
+        crop_size (int): Side of the square crop in pixels. Defaults to 70.
+
+    Returns:
+        np.ndarray: ``(2, 3)`` float64 matrix for ``cv2.warpAffine`` and
+        :func:`transform_points`.
+    """
+    to_reference = estimate_similarity_transform(five_points,
+                                                 REFERENCE_FIVE_POINTS)
+    # Pixel centres run from 0 to crop_size - 1, so the middle is (crop_size - 1) / 2.
+    crop_centre = (crop_size - 1) / 2.0
+    to_reference[:, 2] += crop_centre - REFERENCE_FIVE_POINTS[NOSE_INDEX]
+    return to_reference
+
+
+def transform_points(points: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """Map points by a 2x3 affine matrix.
+
+    Args:
+        points (np.ndarray): ``(N, 2)`` points ``(x, y)``.
+        matrix (np.ndarray): ``(2, 3)`` affine matrix, e.g. from :func:`alignment_matrix`.
+
+    Returns:
+        np.ndarray: ``(N, 2)`` float64 mapped points.
+    """
+    points = np.asarray(points, dtype=np.float64)
+    return points @ matrix[:, :2].T + matrix[:, 2]
+
+
+def align_face(image: np.ndarray,
+               five_points: np.ndarray,
+               crop_size: int = 70) -> np.ndarray:
+    """Align and crop a face in one bilinear warp.
+
+    Args:
+        image (np.ndarray): ``(H, W)`` gray or ``(H, W, 3)`` BGR uint8 raw frame.
+        five_points (np.ndarray): ``(5, 2)`` points of the face in ``image``.
+        crop_size (int): Side of the square crop in pixels. Defaults to 70.
+
+    Returns:
+        np.ndarray: ``(crop_size, crop_size)`` uint8 gray aligned face.
+
+    Raises:
+        ValueError: ``image`` is neither 2-D gray nor 3-channel.
+    """
+    if image.ndim == 3 and image.shape[2] == 3:
+        image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    elif image.ndim != 2:
+        raise ValueError('expected an (H, W) gray or (H, W, 3) BGR image, got '
+                         f'shape {image.shape}')
+    matrix = alignment_matrix(five_points, crop_size)
+    # Replicate the border so that a face near the frame edge shows no black wedge,
+    # which would otherwise appear as motion in the difference masks.
+    return cv2.warpAffine(
+        image,
+        matrix, (crop_size, crop_size),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_REPLICATE)
+
+
+def ckplus_frame_key(frame_path: Union[str, PurePath]) -> str:
+    """The location-independent key of a raw CK+ frame.
+
+    Args:
+        frame_path (str | PurePath): Any path ending in
+            ``S005/001/S005_001_00000001.png`` (POSIX or Windows separators).
+
+    Returns:
+        str: The last three path parts joined by ``/``, e.g.
+        ``'S005/001/S005_001_00000001.png'``.
+    """
+    parts = str(frame_path).replace('\\', '/').split('/')
+    return '/'.join(parts[-3:])
+
+
+def load_mtcnn_five_points(pkl_path: str) -> Dict[str, np.ndarray]:
+    """Read the FMPN authors' ``bbox_landmark_mtcnn.pkl``.
+
+    The file maps the authors' absolute frame paths to ``[boxes, landmarks]``: ``boxes`` is
+    ``(n, 5)`` (x1, y1, x2, y2, score) and ``landmarks`` is ``(n, 10)`` (5 x then 5 y: left
+    eye, right eye, nose, left mouth corner, right mouth corner). When a frame has several
+    detections the highest-scoring one is kept.
+
+    Args:
+        pkl_path (str): The pickle file; it is read with a restricted unpickler.
+
+    Returns:
+        dict[str, np.ndarray]: :func:`ckplus_frame_key` of each frame -> ``(5, 2)`` float64
+        five points.
+
+    Raises:
+        ValueError: The file is not such a dict, an entry is malformed, or two entries end in
+            the same frame key.
+    """
+    detections = load_restricted_pickle(pkl_path, allow_numpy=True)
+    if not isinstance(detections, dict):
+        raise ValueError(f'{pkl_path}: expected a dict from frame path to '
+                         f'[boxes, landmarks], got {type(detections).__name__}')
+    five_points_by_frame = {}
+    for frame_path, entry in detections.items():
+        try:
+            boxes, landmarks = entry
+            boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 5)
+            landmarks = np.asarray(landmarks, dtype=np.float64).reshape(-1, 10)
+        except (TypeError, ValueError) as err:
+            raise ValueError(
+                f'{pkl_path}: entry {frame_path!r} is not [boxes (n, 5), '
+                f'landmarks (n, 10)] ({err})') from err
+        if len(boxes) == 0 or len(boxes) != len(landmarks):
+            raise ValueError(
+                f'{pkl_path}: entry {frame_path!r} has {len(boxes)} boxes and '
+                f'{len(landmarks)} landmark rows; expected the same n >= 1')
+        best = int(np.argmax(boxes[:, 4]))
+        key = ckplus_frame_key(frame_path)
+        if key in five_points_by_frame:
+            raise ValueError(f'{pkl_path}: two entries end in {key!r}; keep '
+                             'one per frame')
+        five_points_by_frame[key] = landmarks[best].reshape(2, 5).T.copy()
+    return five_points_by_frame

@@ -1,0 +1,3 @@
+from .fmpn import FMPNClassifier
+
+__all__ = ['FMPNClassifier']

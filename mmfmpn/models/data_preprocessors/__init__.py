@@ -1,0 +1,3 @@
+from .fmpn_data_preprocessor import FMPNDataPreprocessor
+
+__all__ = ['FMPNDataPreprocessor']

@@ -1,0 +1,3 @@
+from .motion_mask_loss import MotionMaskLoss
+
+__all__ = ['MotionMaskLoss']
