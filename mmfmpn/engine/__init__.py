@@ -1,4 +1,10 @@
+from .checkpoint_loading import allow_mmengine_checkpoint_globals
 from .runner_setup import (CPUDistributedDataParallel, apply_fold,
                            setup_cpu_distributed)
 
-__all__ = ['apply_fold', 'setup_cpu_distributed', 'CPUDistributedDataParallel']
+allow_mmengine_checkpoint_globals()
+
+__all__ = [
+    'allow_mmengine_checkpoint_globals', 'apply_fold',
+    'setup_cpu_distributed', 'CPUDistributedDataParallel'
+]

@@ -1,0 +1,55 @@
+import json
+import os
+import os.path as osp
+import tempfile
+from typing import List, Sequence
+
+from mmengine.evaluator import BaseMetric
+
+from mmpretrain.registry import METRICS
+
+
+@METRICS.register_module()
+class DumpPredictionsJSON(BaseMetric):
+    """Write per-sample predictions to a JSON file (``tools/test.py --out``).
+
+    JSON rather than mmengine's pickle dump, so that the k-fold and analysis
+    tools read results without unpickling. Each record has ``img_path``,
+    ``gt_label``, ``pred_label`` and ``pred_score`` (a list of class scores).
+
+    Args:
+        out_file (str): The ``.json`` file; written atomically.
+        collect_device (str): Device to collect results across ranks.
+            Defaults to 'cpu'.
+    """
+
+    def __init__(self, out_file: str, collect_device: str = 'cpu'):
+        super().__init__(collect_device=collect_device)
+        if not out_file.endswith('.json'):
+            raise ValueError(f'DumpPredictionsJSON: {out_file} must end with '
+                             '.json.')
+        self.out_file = out_file
+
+    def process(self, data_batch, data_samples: Sequence[dict]) -> None:
+        for sample in data_samples:
+            self.results.append(
+                dict(
+                    img_path=sample.get('img_path'),
+                    gt_label=int(sample['gt_label'].item())
+                    if 'gt_label' in sample else None,
+                    pred_label=int(sample['pred_label'].item()),
+                    pred_score=[
+                        round(float(s), 6) for s in sample['pred_score']
+                    ]))
+
+    def compute_metrics(self, results: List[dict]) -> dict:
+        out_dir = osp.dirname(osp.abspath(self.out_file))
+        os.makedirs(out_dir, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+                'w', dir=out_dir, suffix='.tmp', delete=False) as file:
+            json.dump(
+                dict(classes=self.dataset_meta.get('classes')
+                     if self.dataset_meta else None,
+                     predictions=results), file)
+        os.replace(file.name, self.out_file)
+        return {}
