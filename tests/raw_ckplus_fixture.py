@@ -4,13 +4,21 @@ Faces are drawn from a template of the 68 iBUG landmarks laid out in the 96x112 
 frame (its five points equal :data:`REFERENCE_FIVE_POINTS`), moved by a per-class expression
 displacement and placed in the raw frame by a per-subject similarity transform.
 """
+import importlib.util
+import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Dict, Iterable, List, NamedTuple, Optional
 
 import cv2
 import numpy as np
 
-from mmfmpn.masks.alignment import REFERENCE_FIVE_POINTS
+# pytest puts only tests/ on sys.path; the package lives in the repository root.
+REPO_ROOT = Path(__file__).resolve().parents[1]
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from mmfmpn.masks.alignment import REFERENCE_FIVE_POINTS  # noqa: E402
 
 
 class SequenceSpec(NamedTuple):
@@ -135,13 +143,13 @@ def face_to_frame_matrix(rng: np.random.Generator,
     Returns:
         np.ndarray: ``(2, 3)`` float64.
     """
-    scale = rng.uniform(1.6, 2.0)
+    scale = rng.uniform(1.4, 1.7)
     angle = np.deg2rad(rng.uniform(-8, 8))
     rotation = scale * np.array([[np.cos(angle), -np.sin(angle)],
                                  [np.sin(angle), np.cos(angle)]])
     frame_centre = np.array(frame_size, dtype=np.float64) / 2 + rng.uniform(
         -12, 12, size=2)
-    translation = frame_centre - rotation @ np.array([48.0, 72.0])
+    translation = frame_centre - rotation @ np.array([48.0, 62.0])
     return np.hstack([rotation, translation[:, None]])
 
 
@@ -270,3 +278,23 @@ def all_class_sequences(subjects: Iterable[str],
             for code in range(1, 8))
         specs.append(SequenceSpec(subject, '008', None, num_frames))
     return specs
+
+
+def load_tool(relative_path: str) -> ModuleType:
+    """Import a command-line tool of the repository as a module (tools/ is no package).
+
+    Args:
+        relative_path (str): e.g. ``'tools/make_masks.py'``.
+
+    Returns:
+        ModuleType: The tool module, with its ``main(argv)``.
+    """
+    path = REPO_ROOT / relative_path
+    module_name = f'_tool_{path.stem}'
+    if module_name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(module_name, path)
+        module = importlib.util.module_from_spec(spec)
+        # dataclasses look their module up in sys.modules while the tool executes.
+        sys.modules[module_name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[module_name]

@@ -25,7 +25,8 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 import numpy as np  # noqa: E402
-from mmengine.utils import ProgressBar  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.progress import track  # noqa: E402
 
 from mmfmpn.datasets.categories import CKPLUS_CLASSES  # noqa: E402
 from mmfmpn.masks.image_io import read_gray_image, write_png_atomic  # noqa: E402
@@ -220,18 +221,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         for training in training_by_split.values() for sample in training
         for path in (sample.image, sample.neutral)
     })
-    print(f'Loading {len(needed)} aligned faces from {data_root}',
-          file=sys.stderr)
     faces = {}
-    progress = ProgressBar(len(needed), file=sys.stderr)
     try:
-        for path in needed:
+        for path in track(
+                needed,
+                description=f'Loading {len(needed)} aligned faces',
+                console=Console(stderr=True)):
             faces[path] = read_gray_image(data_root / path)
-            progress.update()
     except ValueError as err:
-        print(f'\nerror: {err}', file=sys.stderr)
+        print(f'error: {err}', file=sys.stderr)
         return 2
-    print(file=sys.stderr)
 
     for split, training in training_by_split.items():
         split_name = ('all subjects' if split == ALL_SUBJECTS else

@@ -34,7 +34,8 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 import numpy as np  # noqa: E402
-from mmengine.utils import ProgressBar  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.progress import track  # noqa: E402
 
 from mmfmpn.datasets.categories import CKPLUS_CLASSES  # noqa: E402
 from mmfmpn.masks.alignment import (align_face, ckplus_frame_key,  # noqa: E402
@@ -375,6 +376,109 @@ def annotations_text(converted: Sequence[ConvertedSequence]) -> str:
     return buffer.getvalue()
 
 
+def check_given_splits(splits: Dict[str, List[str]],
+                       converted: Sequence[ConvertedSequence],
+                       bad_sequences: Dict[str, str]) -> Dict[str, List[str]]:
+    """Check that given split files list only images that were produced.
+
+    Args:
+        splits (dict[str, list[str]]): From :func:`read_split_files`.
+        converted (Sequence[ConvertedSequence]): The converted sequences.
+        bad_sequences (dict[str, str]): Skipped sequence key -> reason.
+
+    Returns:
+        dict[str, list[str]]: ``splits`` unchanged.
+
+    Raises:
+        ValueError: A listed image was not produced; the message says why when its sequence
+            was skipped.
+    """
+    produced = {name for item in converted for name in item.expressive_names}
+    missing = sorted({name for names in splits.values() for name in names
+                      if name not in produced})
+    if missing:
+        examples = []
+        for name in missing[:5]:
+            sequence_key = name.rsplit('_', 1)[0]
+            reason = (f'skipped: {bad_sequences[sequence_key]}'
+                      if sequence_key in bad_sequences else
+                      'not among the last frames of a labelled sequence')
+            examples.append(f'{name} ({reason})')
+        raise ValueError(
+            f'the split files list {len(missing)} image(s) that were not '
+            f'produced, e.g. {"; ".join(examples)}; restore those sequences '
+            'or drop --split-dir to compute the folds')
+    return splits
+
+
+def write_index_files(out: Path, splits: Dict[str, List[str]],
+                      emotion_labels: Dict[str, float],
+                      converted: Sequence[ConvertedSequence],
+                      bad_sequences: Dict[str, str]) -> None:
+    """Write the split files, ``emotion_labels.pkl``, ``annotations.csv``, ``skipped.txt``.
+
+    Args:
+        out (Path): The output folder.
+        splits (dict[str, list[str]]): Split file name -> image names.
+        emotion_labels (dict[str, float]): Sequence key -> code, -1.0 when unlabelled.
+        converted (Sequence[ConvertedSequence]): The converted sequences.
+        bad_sequences (dict[str, str]): Skipped sequence key -> reason (no file when empty).
+    """
+    for file_name, names in splits.items():
+        write_text_atomic(out / file_name,
+                          ''.join(f'{name}\n' for name in names))
+    # Protocol 2 and builtins only, like the authors' file.
+    write_bytes_atomic(
+        out / 'emotion_labels.pkl',
+        pickle.dumps(dict(sorted(emotion_labels.items())), protocol=2))
+    write_text_atomic(out / 'annotations.csv', annotations_text(converted))
+    if bad_sequences:
+        write_text_atomic(
+            out / 'skipped.txt',
+            ''.join(f'{key}\t{reason}\n'
+                    for key, reason in sorted(bad_sequences.items())))
+
+
+def print_summary(args: argparse.Namespace, sequences: Sequence[RawSequence],
+                  converted: Sequence[ConvertedSequence],
+                  emotion_labels: Dict[str, float],
+                  splits: Dict[str, List[str]],
+                  bad_sequences: Dict[str, str]) -> None:
+    """Print what was read, written and skipped."""
+    num_labelled = sum(value != UNLABELLED
+                       for value in emotion_labels.values())
+    produced = {name for item in converted for name in item.expressive_names}
+    class_counts = np.bincount([item.label_index for item in converted],
+                               minlength=len(CKPLUS_CLASSES))
+    test_sizes = [len(splits[f'test_ids_{fold}.csv'])
+                  for fold in range(args.num_folds)]
+    print(f'Read {len(sequences)} sequences of '
+          f'{len({s.subject for s in sequences})} subjects from '
+          f'{args.ck_root}: {num_labelled} labelled, '
+          f'{len(emotion_labels) - num_labelled} unlabelled (label -1, not '
+          'aligned).')
+    print(f'Wrote {args.out}: {len(produced)} aligned expressive faces '
+          f'(imgs/), {len(converted)} neutral faces (neutral/), '
+          f'emotion_labels.pkl ({len(emotion_labels)} sequences), '
+          f'annotations.csv.')
+    print('Sequences per class: ' + ', '.join(
+        f'{name} {count}' for name, count in zip(CKPLUS_CLASSES, class_counts)))
+    origin = f'copied from {args.split_dir}' if args.split_dir else (
+        'computed over '
+        f'{len({item.sequence.subject for item in converted})} subjects')
+    print(f'{args.num_folds} folds ({origin}); test images per fold: '
+          f'{", ".join(map(str, test_sizes))}.')
+    unlisted = produced - {name for names in splits.values() for name in names}
+    if unlisted:
+        print(f'{len(unlisted)} produced face(s) are in no split file and '
+              'will not be used.')
+    if bad_sequences:
+        print(f'Skipped {len(bad_sequences)} sequence(s); reasons in '
+              f'{args.out / "skipped.txt"}.')
+    else:
+        print('Skipped no sequence.')
+
+
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Align raw CK+ faces to 70x70 and write the FMPN authors\' '
@@ -466,10 +570,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if code is not None:
             labelled.append((sequence, code - 1))
 
-    print(f'Aligning {len(labelled)} labelled sequences from {args.ck_root}',
-          file=sys.stderr)
-    progress = ProgressBar(len(labelled), file=sys.stderr)
-    for sequence, label_index in labelled:
+    for sequence, label_index in track(
+            labelled,
+            description=f'Aligning {len(labelled)} labelled sequences',
+            console=Console(stderr=True)):
         try:
             item = convert_sequence(sequence, label_index, frame_five_points)
         except BadSequenceError as err:
@@ -481,8 +585,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                                   item.expressive_faces):
                 write_png_atomic(args.out / 'imgs' / name, face)
             converted.append(item)
-        progress.update()
-    print(file=sys.stderr)
 
     if bad_sequences and not args.skip_bad:
         print(
@@ -496,73 +598,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             file=sys.stderr)
         return 1
 
-    written_images = {
-        name
-        for item in converted for name in item.expressive_names
-    }
     try:
-        if given_splits is not None:
-            splits = given_splits
-            missing = sorted({
-                name
-                for names in splits.values()
-                for name in names if name not in written_images
-            })
-            if missing:
-                raise ValueError(
-                    f'{args.split_dir}: {len(missing)} listed image(s) were '
-                    f'not produced, e.g. {", ".join(missing[:5])}; their '
-                    'sequences are missing, unlabelled or skipped (see the '
-                    'errors above); restore them or use the computed folds')
-        else:
-            splits = default_split_files(converted, args.num_folds)
+        splits = (check_given_splits(given_splits, converted, bad_sequences)
+                  if given_splits is not None else default_split_files(
+                      converted, args.num_folds))
     except ValueError as err:
         print(f'error: {err}', file=sys.stderr)
         return 1
-
-    for file_name, names in splits.items():
-        write_text_atomic(args.out / file_name, ''.join(f'{name}\n'
-                                                        for name in names))
-    write_bytes_atomic(
-        args.out / 'emotion_labels.pkl',
-        pickle.dumps(dict(sorted(emotion_labels.items())), protocol=2))
-    write_text_atomic(args.out / 'annotations.csv',
-                      annotations_text(converted))
-    if bad_sequences:
-        write_text_atomic(
-            args.out / 'skipped.txt',
-            ''.join(f'{key}\t{reason}\n'
-                    for key, reason in sorted(bad_sequences.items())))
-
-    class_counts = np.bincount([item.label_index for item in converted],
-                               minlength=len(CKPLUS_CLASSES))
-    test_sizes = [len(splits[f'test_ids_{fold}.csv'])
-                  for fold in range(args.num_folds)]
-    subjects = sorted({item.sequence.subject for item in converted})
-    print(f'Read {len(sequences)} sequences of '
-          f'{len({s.subject for s in sequences})} subjects: {len(labelled)} '
-          f'labelled, {len(sequences) - len(labelled)} unlabelled or with a '
-          'bad emotion file.')
-    print(f'Wrote {args.out}: {len(written_images)} aligned expressive images '
-          f'(imgs/), {len(converted)} neutral faces (neutral/), '
-          f'emotion_labels.pkl ({len(emotion_labels)} sequences), '
-          'annotations.csv.')
-    print('Sequences per class: ' + ', '.join(
-        f'{name} {count}' for name, count in zip(CKPLUS_CLASSES, class_counts)))
-    print(f'{args.num_folds} folds over {len(subjects)} subjects '
-          f'({"from " + str(args.split_dir) if args.split_dir else "computed"})'
-          f'; test images per fold: {", ".join(map(str, test_sizes))}.')
-    if given_splits is not None:
-        unlisted = written_images - {n for names in splits.values()
-                                     for n in names}
-        if unlisted:
-            print(f'{len(unlisted)} produced image(s) are in no given split '
-                  'file and will not be used.')
-    if bad_sequences:
-        print(f'Skipped {len(bad_sequences)} sequence(s); reasons in '
-              f'{args.out / "skipped.txt"}.')
-    else:
-        print('Skipped no sequence.')
+    write_index_files(args.out, splits, emotion_labels, converted,
+                      bad_sequences)
+    print_summary(args, sequences, converted, emotion_labels, splits,
+                  bad_sequences)
     return 0
 
 

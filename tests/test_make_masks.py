@@ -1,0 +1,160 @@
+import shutil
+
+import cv2
+import numpy as np
+import pytest
+
+from raw_ckplus_fixture import all_class_sequences, load_tool, write_raw_ckplus
+from mmfmpn.datasets.categories import CKPLUS_CLASSES
+from mmfmpn.masks.motion_masks import (class_motion_masks,
+                                       equalize_motion_mask,
+                                       mean_absolute_difference,
+                                       motion_mask_montage)
+
+prepare_ckplus = load_tool('tools/dataset_converters/prepare_ckplus.py')
+make_masks = load_tool('tools/make_masks.py')
+
+SUBJECTS = ('S005', 'S010', 'S011', 'S014', 'S022', 'S026')
+NUM_FOLDS = 3
+
+
+@pytest.fixture(scope='module')
+def prepared(tmp_path_factory):
+    """A converted dataset without masks, 3 folds of 2 subjects."""
+    raw_root = tmp_path_factory.mktemp('raw') / 'CK+'
+    write_raw_ckplus(raw_root, all_class_sequences(SUBJECTS), seed=2)
+    out = tmp_path_factory.mktemp('prepared') / 'ckplus'
+    assert prepare_ckplus.main(
+        [str(raw_root), str(out), '--num-folds',
+         str(NUM_FOLDS)]) == 0
+    return out
+
+
+@pytest.fixture
+def data_root(prepared, tmp_path):
+    """A private copy of the converted dataset that a test may change."""
+    return shutil.copytree(prepared, tmp_path / 'ckplus')
+
+
+def read_masks(data_root, split):
+    return np.stack([
+        cv2.imread(str(data_root / 'imgs_res' / split / f'{index}.png'),
+                   cv2.IMREAD_UNCHANGED)
+        for index in range(len(CKPLUS_CLASSES))
+    ])
+
+
+def test_writes_equalised_masks_and_montages_for_every_fold(data_root):
+    assert make_masks.main([str(data_root)]) == 0
+    for split in [str(fold) for fold in range(NUM_FOLDS)] + ['all']:
+        masks = read_masks(data_root, split)
+        assert masks.shape == (7, 70, 70) and masks.dtype == np.uint8
+        assert (masks.min(axis=(1, 2)) == 0).all()
+        assert (masks.max(axis=(1, 2)) == 255).all()
+        montage = cv2.imread(
+            str(data_root / 'imgs_res' / split / 'montage.png'),
+            cv2.IMREAD_UNCHANGED)
+        assert montage.shape == (140 + 24, 7 * 140)
+    # Surprise drops the jaw: the mouth region moves more than in anger.
+    surprise, anger = read_masks(data_root, '0')[[6, 0]]
+    assert surprise[50:66, 25:45].mean() > anger[50:66, 25:45].mean()
+
+
+def test_fold_masks_ignore_the_test_subjects(data_root):
+    assert make_masks.main([str(data_root), '--no-all-subjects']) == 0
+    before = {fold: read_masks(data_root, str(fold))
+              for fold in range(NUM_FOLDS)}
+    test_subjects = {
+        line[:4]
+        for line in (data_root / 'test_ids_0.csv').read_text().split()
+    }
+    for folder in ('imgs', 'neutral'):
+        for path in (data_root / folder).iterdir():
+            if path.name[:4] in test_subjects:
+                face = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
+                cv2.imwrite(str(path), 255 - face[:, ::-1])
+    assert make_masks.main([str(data_root), '--overwrite']) == 0
+    np.testing.assert_array_equal(read_masks(data_root, '0'), before[0])
+    # Where those subjects are training subjects the masks do change.
+    assert not np.array_equal(read_masks(data_root, '1'), before[1])
+
+
+def test_is_deterministic_and_refuses_to_overwrite(data_root, capsys):
+    assert make_masks.main([str(data_root), '--folds', '1']) == 0
+    first = (data_root / 'imgs_res/1/3.png').read_bytes()
+    assert make_masks.main([str(data_root), '--folds', '1']) == 2
+    assert '--overwrite' in capsys.readouterr().err
+    assert make_masks.main([str(data_root), '--folds', '1',
+                            '--overwrite']) == 0
+    assert (data_root / 'imgs_res/1/3.png').read_bytes() == first
+    assert not (data_root / 'imgs_res/0').exists()
+
+
+def test_class_without_training_samples_is_an_error(data_root, capsys):
+    annotation_file = data_root / 'annotations.csv'
+    annotation_file.write_text(annotation_file.read_text().replace(
+        ',contempt,', ',anger,'))
+    assert make_masks.main([str(data_root), '--folds', '2']) == 1
+    err = capsys.readouterr().err
+    assert "'contempt'" in err and 'fold 2' in err
+    assert not (data_root / 'imgs_res/2/0.png').exists()
+
+
+def test_subject_in_train_and_test_is_an_error(data_root, capsys):
+    test_file = data_root / 'test_ids_0.csv'
+    leaked = (data_root / 'train_ids_0.csv').read_text().split()[0]
+    test_file.write_text(test_file.read_text() + leaked + '\n')
+    assert make_masks.main([str(data_root), '--folds', '0']) == 2
+    assert leaked[:4] in capsys.readouterr().err
+
+
+def test_eq1_is_the_equalised_mean_absolute_difference(tmp_path):
+    rng = np.random.default_rng(0)
+    expressive = rng.integers(0, 256, size=(4, 8, 8), dtype=np.uint8)
+    neutral = rng.integers(0, 256, size=(4, 8, 8), dtype=np.uint8)
+    labels = [0, 1, 0, 1]
+    masks = class_motion_masks(list(expressive), list(neutral), labels, 2)
+    difference = np.abs(expressive.astype(int) - neutral.astype(int))
+    for class_index in range(2):
+        mean = difference[np.array(labels) == class_index].mean(axis=0)
+        expected = cv2.equalizeHist(np.rint(mean).astype(np.uint8))
+        np.testing.assert_array_equal(masks[class_index], expected)
+    # File paths work the same as arrays.
+    paths = []
+    for index, face in enumerate(np.concatenate([expressive, neutral])):
+        paths.append(tmp_path / f'{index}.png')
+        cv2.imwrite(str(paths[-1]), face)
+    np.testing.assert_array_equal(
+        class_motion_masks(paths[:4], paths[4:], labels, 2), masks)
+
+
+def test_equalisation_spreads_to_the_full_range():
+    ramp = np.tile(np.linspace(10, 40, 64), (64, 1))
+    mask = equalize_motion_mask(ramp)
+    assert mask.dtype == np.uint8 and mask.shape == (64, 64)
+    assert mask.min() == 0 and mask.max() == 255
+
+
+def test_mask_functions_reject_bad_input():
+    face = np.zeros((8, 8), np.uint8)
+    with pytest.raises(ValueError, match="'contempt' \\(index 1\\).*fold 4"):
+        class_motion_masks([face], [face], [0],
+                           2,
+                           class_names=CKPLUS_CLASSES,
+                           split_name='fold 4')
+    with pytest.raises(ValueError, match='outside'):
+        class_motion_masks([face], [face], [7], 7)
+    with pytest.raises(ValueError, match='differ in size'):
+        mean_absolute_difference([face], [np.zeros((9, 9), np.uint8)])
+    with pytest.raises(ValueError, match='one name per mask'):
+        motion_mask_montage(np.zeros((2, 8, 8), np.uint8), ['anger'])
+
+
+def test_help_describes_the_options(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        make_masks.parse_args(['--help'])
+    assert exit_info.value.code == 0
+    help_text = capsys.readouterr().out
+    for option in ('--folds', '--all-subjects', '--no-all-subjects',
+                   '--overwrite'):
+        assert option in help_text

@@ -1,0 +1,288 @@
+import csv
+import pickle
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from raw_ckplus_fixture import (SequenceSpec, all_class_sequences, load_tool,
+                                write_raw_ckplus)
+from mmfmpn.datasets.categories import CKPLUS_CLASSES
+from mmfmpn.masks.alignment import REFERENCE_FIVE_POINTS, five_points_from_68
+from mmfmpn.utils.safe_pickle import load_restricted_pickle
+
+prepare_ckplus = load_tool('tools/dataset_converters/prepare_ckplus.py')
+
+OFFICIAL_DIR = (Path(__file__).resolve().parents[2] / 'shared' / 'reference' /
+                'fmpn-official')
+SUBJECTS = ('S005', 'S010', 'S011', 'S014', 'S022', 'S026')
+NUM_FRAMES = 4
+
+
+def read_lines(path):
+    return [line for line in path.read_text().splitlines() if line]
+
+
+@pytest.fixture(scope='module')
+def raw_root(tmp_path_factory):
+    root = tmp_path_factory.mktemp('raw') / 'CK+'
+    write_raw_ckplus(
+        root,
+        all_class_sequences(SUBJECTS, NUM_FRAMES),
+        colour_subjects=['S010'])
+    return root
+
+
+@pytest.fixture(scope='module')
+def prepared(raw_root, tmp_path_factory):
+    out = tmp_path_factory.mktemp('prepared') / 'ckplus'
+    assert prepare_ckplus.main([str(raw_root), str(out), '--num-folds',
+                                '3']) == 0
+    return out
+
+
+@pytest.fixture
+def small_raw(tmp_path):
+    """Three subjects with happy, surprise and an unlabelled sequence each."""
+    root = tmp_path / 'small'
+    specs = []
+    for subject in ('S050', 'S051', 'S052'):
+        specs += [
+            SequenceSpec(subject, '001', 5, NUM_FRAMES),
+            SequenceSpec(subject, '002', 7, NUM_FRAMES),
+            SequenceSpec(subject, '003', None, NUM_FRAMES)
+        ]
+    landmarks = write_raw_ckplus(root, specs, seed=1)
+    return root, landmarks
+
+
+def test_writes_three_expressive_faces_and_one_neutral_per_sequence(prepared):
+    images = sorted(path.name for path in (prepared / 'imgs').iterdir())
+    neutrals = sorted(path.name for path in (prepared / 'neutral').iterdir())
+    labelled = [spec for spec in all_class_sequences(SUBJECTS, NUM_FRAMES)
+                if spec.code is not None]
+    assert len(images) == 3 * len(labelled)
+    assert len(neutrals) == len(labelled)
+    assert images == sorted(f'{spec.subject}_{spec.number}_{frame:08d}.png'
+                            for spec in labelled for frame in (2, 3, 4))
+    assert neutrals == sorted(f'{spec.subject}_{spec.number}_00000001.png'
+                              for spec in labelled)
+    for path in (prepared / 'imgs' / images[0],
+                 prepared / 'neutral' / 'S010_001_00000001.png'):
+        face = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+        assert face.shape == (70, 70) and face.dtype == np.uint8
+
+
+def test_labels_match_the_emotion_files(prepared):
+    raw = (prepared / 'emotion_labels.pkl').read_bytes()
+    assert raw[:2] == b'\x80\x02'  # protocol 2, as the authors'
+    labels = load_restricted_pickle(str(prepared / 'emotion_labels.pkl'))
+    assert type(labels) is dict and len(labels) == 8 * len(SUBJECTS)
+    assert labels['S005_003'] == 3.0 and labels['S026_007'] == 7.0
+    assert labels['S011_008'] == -1.0
+    assert all(type(value) is float for value in labels.values())
+
+    with open(prepared / 'annotations.csv', newline='') as file:
+        rows = list(csv.DictReader(file))
+    assert list(rows[0]) == ['image', 'label', 'subject', 'sequence',
+                             'neutral']
+    assert len(rows) == 3 * 7 * len(SUBJECTS)
+    for row in rows:
+        code = int(labels[row['sequence']])
+        assert row['label'] == CKPLUS_CLASSES[code - 1]
+        assert row['subject'] == row['sequence'][:4]
+        assert row['image'].startswith(f'imgs/{row["sequence"]}_')
+        assert row['neutral'] == f'neutral/{row["sequence"]}_00000001.png'
+        assert (prepared / row['image']).is_file()
+        assert (prepared / row['neutral']).is_file()
+
+
+def test_folds_partition_the_images_by_subject(prepared):
+    all_images = {path.name for path in (prepared / 'imgs').iterdir()}
+    test_sets = []
+    for fold in range(3):
+        train = read_lines(prepared / f'train_ids_{fold}.csv')
+        test = read_lines(prepared / f'test_ids_{fold}.csv')
+        assert train == sorted(train) and test == sorted(test)
+        assert set(train) | set(test) == all_images
+        assert not set(train) & set(test)
+        assert not {name[:4] for name in train} & {name[:4] for name in test}
+        test_sets.append(set(test))
+    assert sum(map(len, test_sets)) == len(all_images)
+    assert set.union(*test_sets) == all_images
+    # Sorted subjects in contiguous blocks, the first block is the last fold.
+    assert {name[:4] for name in test_sets[2]} == {'S005', 'S010'}
+    assert {name[:4] for name in test_sets[0]} == {'S022', 'S026'}
+
+
+def test_aligned_neutral_pupils_sit_on_the_reference_eyes(prepared):
+    eyes = REFERENCE_FIVE_POINTS[:2] - REFERENCE_FIVE_POINTS[2] + 34.5
+    for subject in SUBJECTS:
+        face = cv2.imread(
+            str(prepared / 'neutral' / f'{subject}_001_00000001.png'),
+            cv2.IMREAD_GRAYSCALE)
+        for eye in eyes:
+            x, y = np.rint(eye).astype(int)
+            window = face[y - 5:y + 6, x - 5:x + 6]
+            rows, cols = np.nonzero(window < 60)
+            centre = np.array([cols.mean() + x - 5, rows.mean() + y - 5])
+            assert np.linalg.norm(centre - eye) < 1.5, subject
+
+
+def test_subject_folds_cuts_sorted_subjects_into_contiguous_blocks():
+    folds = prepare_ckplus.subject_folds(['S4', 'S2', 'S5', 'S1', 'S3'], 2)
+    assert folds == {'S1': 1, 'S2': 1, 'S3': 1, 'S4': 0, 'S5': 0}
+    with pytest.raises(ValueError, match='--num-folds'):
+        prepare_ckplus.subject_folds(['S1', 'S2', 'S3'], 4)
+
+
+@pytest.mark.skipif(
+    not (OFFICIAL_DIR / 'CKPlus' / 'test_ids_0.csv').is_file(),
+    reason=f'the FMPN authors\' release is not at {OFFICIAL_DIR}')
+def test_subject_folds_reproduce_the_authors_split():
+    split_dir = OFFICIAL_DIR / 'CKPlus'
+    authors_fold = {}
+    test_sizes = []
+    for fold in range(10):
+        names = read_lines(split_dir / f'test_ids_{fold}.csv')
+        test_sizes.append(len(names))
+        authors_fold.update({name[:4]: fold for name in names})
+    assert prepare_ckplus.subject_folds(list(authors_fold), 10) == authors_fold
+    # The labelled sequences (3 images each) of each fold's subjects give its size.
+    labels = load_restricted_pickle(str(split_dir / 'emotion_labels.pkl'))
+    folds = prepare_ckplus.subject_folds(
+        [key[:4] for key, value in labels.items() if value != -1], 10)
+    images_per_fold = Counter()
+    for key, value in labels.items():
+        if value != -1:
+            images_per_fold[folds[key[:4]]] += 3
+    assert [images_per_fold[fold] for fold in range(10)] == test_sizes
+
+
+def test_refuses_a_non_empty_output_without_overwrite(small_raw, tmp_path,
+                                                      capsys):
+    out = tmp_path / 'out'
+    out.mkdir()
+    (out / 'notes.txt').write_text('keep me')
+    args = [str(small_raw[0]), str(out), '--num-folds', '2']
+    assert prepare_ckplus.main(args) == 2
+    assert '--overwrite' in capsys.readouterr().err
+    (out / 'test_ids_7.csv').write_text('stale\n')
+    assert prepare_ckplus.main(args + ['--overwrite']) == 0
+    assert (out / 'notes.txt').read_text() == 'keep me'
+    assert not (out / 'test_ids_7.csv').exists()
+    assert len(list((out / 'imgs').iterdir())) == 3 * 6
+
+
+def test_missing_landmark_file_is_an_error_naming_it(small_raw, tmp_path,
+                                                     capsys):
+    root = small_raw[0]
+    missing = root / 'Landmarks/S051/002/S051_002_00000004_landmarks.txt'
+    missing.unlink()
+    assert prepare_ckplus.main(
+        [str(root), str(tmp_path / 'out'), '--num-folds', '2']) == 1
+    err = capsys.readouterr().err
+    assert str(missing) in err and '--skip-bad' in err
+    assert not (tmp_path / 'out' / 'annotations.csv').exists()
+
+
+def test_unreadable_image_is_an_error_naming_it(small_raw, tmp_path, capsys):
+    root = small_raw[0]
+    broken = root / 'cohn-kanade-images/S050/001/S050_001_00000003.png'
+    broken.write_bytes(b'not a png')
+    assert prepare_ckplus.main(
+        [str(root), str(tmp_path / 'out'), '--num-folds', '2']) == 1
+    assert str(broken) in capsys.readouterr().err
+
+
+def test_skip_bad_leaves_out_and_reports_every_bad_sequence(
+        small_raw, tmp_path, capsys):
+    root = small_raw[0]
+    (root / 'Landmarks/S051/002/S051_002_00000004_landmarks.txt').unlink()
+    (root / 'cohn-kanade-images/S050/001/S050_001_00000003.png').write_bytes(
+        b'not a png')
+    (root / 'cohn-kanade-images/S052/002/S052_002_00000002.png').unlink()
+    emotion_file = root / 'Emotion/S052/001/S052_001_00000004_emotion.txt'
+    emotion_file.write_text('   9.0000000e+00\n')
+    out = tmp_path / 'out'
+    assert prepare_ckplus.main(
+        [str(root), str(out), '--num-folds', '2', '--skip-bad']) == 0
+    skipped = dict(
+        line.split('\t', 1)
+        for line in (out / 'skipped.txt').read_text().splitlines())
+    assert sorted(skipped) == ['S050_001', 'S051_002', 'S052_001', 'S052_002']
+    assert 'landmark' in skipped['S051_002']
+    assert 'not a readable image' in skipped['S050_001']
+    assert '3 frames' in skipped['S052_002']
+    assert str(emotion_file) in skipped['S052_001']
+    assert 'Skipped 4 sequence(s)' in capsys.readouterr().out
+    images = {path.name[:8] for path in (out / 'imgs').iterdir()}
+    assert images == {'S050_002', 'S051_001'}
+    labels = load_restricted_pickle(str(out / 'emotion_labels.pkl'))
+    assert 'S052_001' not in labels and labels['S051_002'] == 7.0
+
+
+def test_split_dir_copies_given_folds_and_rejects_unknown_images(
+        small_raw, tmp_path, capsys):
+    root = small_raw[0]
+    computed = tmp_path / 'computed'
+    assert prepare_ckplus.main([str(root), str(computed), '--num-folds',
+                                '3']) == 0
+    given = tmp_path / 'given'
+    assert prepare_ckplus.main([
+        str(root), str(given), '--num-folds', '3', '--split-dir',
+        str(computed)
+    ]) == 0
+    for fold in range(3):
+        for part in ('train', 'test'):
+            name = f'{part}_ids_{fold}.csv'
+            assert read_lines(given / name) == read_lines(computed / name)
+
+    with open(computed / 'test_ids_1.csv', 'a') as file:
+        file.write('S999_001_00000003.png\n')
+    assert prepare_ckplus.main([
+        str(root), str(tmp_path / 'rejected'), '--num-folds', '3',
+        '--split-dir', str(computed)
+    ]) == 1
+    assert 'S999_001_00000003.png' in capsys.readouterr().err
+
+
+def test_bbox_landmarks_pickle_gives_the_same_faces(small_raw, tmp_path):
+    root, landmarks = small_raw
+    detections = {}
+    for key, frame_landmarks in landmarks.items():
+        five_points = five_points_from_68(frame_landmarks)
+        detections[f'/dfsdata/CKPlus/cohn-kanade-images/{key}'] = [
+            np.array([[0, 0, 100, 100, 0.99]]),
+            np.concatenate([five_points[:, 0],
+                            five_points[:, 1]])[None].astype(np.float32)
+        ]
+    pkl_path = tmp_path / 'bbox_landmark_mtcnn.pkl'
+    pkl_path.write_bytes(pickle.dumps(detections))
+    from_68 = tmp_path / 'from_68'
+    assert prepare_ckplus.main([str(root), str(from_68), '--num-folds',
+                                '2']) == 0
+    shutil.rmtree(root / 'Landmarks')
+    from_mtcnn = tmp_path / 'from_mtcnn'
+    assert prepare_ckplus.main([
+        str(root), str(from_mtcnn), '--num-folds', '2', '--bbox-landmarks',
+        str(pkl_path)
+    ]) == 0
+    for path in sorted((from_68 / 'imgs').iterdir()):
+        expected = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE).astype(int)
+        actual = cv2.imread(str(from_mtcnn / 'imgs' / path.name),
+                            cv2.IMREAD_GRAYSCALE).astype(int)
+        assert np.abs(actual - expected).max() <= 1
+
+
+def test_help_describes_the_options(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        prepare_ckplus.parse_args(['--help'])
+    assert exit_info.value.code == 0
+    help_text = capsys.readouterr().out
+    for option in ('--bbox-landmarks', '--split-dir', '--num-folds',
+                   '--skip-bad', '--overwrite'):
+        assert option in help_text
