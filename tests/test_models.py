@@ -1,0 +1,218 @@
+import pytest
+import torch
+
+import mmfmpn  # noqa: F401
+from mmpretrain.registry import MODELS
+from mmpretrain.structures import DataSample
+
+
+def tiny_fmpn(**kwargs):
+    cfg = dict(
+        type='FMPNClassifier',
+        backbone=dict(
+            type='ResNet', depth=18, stem_channels=8, base_channels=8,
+            out_indices=(3, )),
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(
+            type='LinearClsHead', num_classes=7, in_channels=64,
+            loss=dict(type='CrossEntropyLoss')),
+        mask_generator=dict(
+            type='FacialMotionMaskGenerator', base_channels=8,
+            num_res_blocks=1),
+        fusion=dict(type='PriorFusionNet'),
+        mask_loss=dict(type='MotionMaskLoss', loss_weight=10.0))
+    cfg.update(kwargs)
+    return MODELS.build(cfg)
+
+
+def samples_with_masks(n, size):
+    samples = []
+    for i in range(n):
+        sample = DataSample().set_gt_label(i % 7)
+        sample.gt_motion_mask = torch.rand(1, size, size)
+        samples.append(sample)
+    return samples
+
+
+@pytest.mark.parametrize('size', [299, 70, 64, 33])
+def test_mask_generator_keeps_input_size_and_range(size):
+    fmg = MODELS.build(dict(type='FacialMotionMaskGenerator',
+                            base_channels=4, num_res_blocks=1))
+    mask = fmg(torch.rand(2, 1, size, size))
+    assert mask.shape == (2, 1, size, size)
+    assert mask.min() >= 0 and mask.max() <= 1
+
+
+def test_mask_generator_matches_authors_layers():
+    fmg = MODELS.build(dict(type='FacialMotionMaskGenerator'))
+    convs = [m for m in fmg.modules() if isinstance(m, torch.nn.Conv2d)]
+    deconvs = [
+        m for m in fmg.modules() if isinstance(m, torch.nn.ConvTranspose2d)
+    ]
+    assert [(c.in_channels, c.out_channels, c.kernel_size[0], c.stride[0])
+            for c in convs[:3]] == [(1, 64, 7, 1), (64, 128, 4, 2),
+                                    (128, 256, 4, 2)]
+    assert len(convs) == 3 + 4 * 2 + 1
+    assert all(c.bias is None for c in convs[:-1])  # conv + BN: no bias
+    assert convs[-1].out_channels == 1 and convs[-1].bias is not None
+    assert [(d.in_channels, d.out_channels) for d in deconvs] == [(256, 128),
+                                                                  (128, 64)]
+    assert sum(p.numel() for p in fmg.parameters()) == 6040969
+    prelus = [m for m in fmg.modules() if isinstance(m, torch.nn.PReLU)]
+    assert len(prelus) == 8
+
+
+def test_mask_generator_working_size():
+    fmg = MODELS.build(dict(type='FacialMotionMaskGenerator', base_channels=4,
+                            num_res_blocks=1, working_size=32))
+    mask = fmg(torch.rand(1, 1, 75, 75))
+    assert mask.shape == (1, 1, 75, 75)
+
+
+@pytest.mark.parametrize('bad', [
+    dict(base_channels=0), dict(num_res_blocks=-1), dict(working_size=2),
+    dict(working_size=(8, 8, 8))
+])
+def test_mask_generator_rejects_bad_config(bad):
+    with pytest.raises(ValueError, match='FacialMotionMaskGenerator'):
+        MODELS.build(dict(type='FacialMotionMaskGenerator', **bad))
+
+
+def test_mask_generator_rejects_rgb_input():
+    fmg = MODELS.build(dict(type='FacialMotionMaskGenerator', base_channels=4))
+    with pytest.raises(ValueError, match=r'\(N, 1, H, W\)'):
+        fmg(torch.rand(1, 3, 16, 16))
+
+
+def test_prior_fusion_net_shape_range_and_layers():
+    pfn = MODELS.build(dict(type='PriorFusionNet'))
+    fused = pfn(torch.rand(2, 3, 20, 20), torch.rand(2, 1, 20, 20))
+    assert fused.shape == (2, 3, 20, 20)
+    assert fused.min() >= 0 and fused.max() <= 1
+    assert pfn.to_image.bias is None
+    assert pfn.rgb_branch.conv.in_channels == 3
+    assert pfn.masked_face_branch.conv.in_channels == 1
+
+
+def test_weighted_sum_fusion_is_eq3():
+    fusion = MODELS.build(
+        dict(type='WeightedSumPriorFusion', face_weight=0.5,
+             masked_face_weight=2.0))
+    rgb, masked = torch.rand(1, 3, 4, 4), torch.rand(1, 1, 4, 4)
+    torch.testing.assert_close(fusion(rgb, masked), 0.5 * rgb + 2 * masked)
+    assert len(list(fusion.parameters())) == 2
+
+
+def test_mask_loss_is_weighted_mse():
+    loss = MODELS.build(dict(type='MotionMaskLoss', loss_weight=0.1))
+    pred, gt = torch.zeros(2, 1, 4, 4), torch.full((2, 1, 4, 4), 0.5)
+    assert loss(pred, gt).item() == pytest.approx(0.1 * 0.25)
+    with pytest.raises(ValueError, match='shape'):
+        loss(pred, torch.zeros(2, 1, 5, 5))
+    with pytest.raises(ValueError, match='loss_weight'):
+        MODELS.build(dict(type='MotionMaskLoss', loss_weight=-1))
+
+
+def test_joint_loss_has_mask_and_ce_terms():
+    model = tiny_fmpn()
+    losses = model.loss(torch.rand(4, 3, 32, 32), samples_with_masks(4, 32))
+    assert set(losses) == {'loss_motion_mask', 'loss'}
+    sum(losses.values()).backward()
+    assert model.mask_generator.to_mask.weight.grad is not None
+    assert model.head.fc.weight.grad is not None
+
+
+def test_mask_generator_phase_trains_only_the_fmg():
+    model = tiny_fmpn(phase='mask_generator')
+
+    def must_not_run(*args):
+        raise AssertionError('the classifier ran in the mask-generator phase')
+
+    model.backbone.forward = must_not_run
+    losses = model.loss(torch.rand(2, 3, 32, 32), samples_with_masks(2, 32))
+    assert set(losses) == {'loss_motion_mask'}
+    trainable = {n.split('.')[0] for n, p in model.named_parameters()
+                 if p.requires_grad}
+    assert trainable == {'mask_generator'}
+
+
+def test_no_mask_loss_mode_needs_no_masks():
+    model = tiny_fmpn(mask_loss=None)
+    samples = [DataSample().set_gt_label(i) for i in range(2)]
+    assert set(model.loss(torch.rand(2, 3, 32, 32), samples)) == {'loss'}
+
+
+def test_missing_gt_mask_is_a_clear_error():
+    model = tiny_fmpn()
+    samples = [DataSample().set_gt_label(0)]
+    with pytest.raises(KeyError, match='LoadMotionMask'):
+        model.loss(torch.rand(1, 3, 32, 32), samples)
+
+
+@pytest.mark.parametrize('bad,match', [
+    (dict(phase='stage1'), 'phase'),
+    (dict(phase='mask_generator', mask_loss=None), 'mask_loss'),
+    (dict(fused_std=(0.2, 0.2)), 'fused_std'),
+])
+def test_classifier_rejects_bad_config(bad, match):
+    with pytest.raises(ValueError, match=match):
+        tiny_fmpn(**bad)
+
+
+def test_predict_attaches_mask_and_every_mode_sees_the_fused_image():
+    model = tiny_fmpn().eval()
+    seen = []
+    model.backbone.register_forward_pre_hook(
+        lambda module, args: seen.append(args[0]))
+    inputs = torch.rand(3, 3, 32, 32)
+    with torch.no_grad():
+        predictions = model.predict(inputs, samples_with_masks(3, 32))
+        mask, fused = model.generate_prior(inputs)
+        model.extract_feat(inputs)
+        model(inputs, mode='tensor')
+    expected = (fused - model.fused_mean) / model.fused_std
+    assert len(seen) == 3
+    for backbone_input in seen:
+        torch.testing.assert_close(backbone_input, expected)
+    for i, sample in enumerate(predictions):
+        assert sample.pred_motion_mask.shape == (1, 32, 32)
+        torch.testing.assert_close(sample.pred_motion_mask, mask[i])
+        assert sample.pred_score.shape == (7, )
+        assert 'pred_label' in sample
+
+
+def test_gray_conversion_is_bt601_luma():
+    model = tiny_fmpn()
+    rgb = torch.zeros(1, 3, 2, 2)
+    rgb[:, 0] = 1.0
+    torch.testing.assert_close(
+        model.to_gray(rgb), torch.full((1, 1, 2, 2), 0.299))
+
+
+def test_data_preprocessor_batches_masks_in_unit_range():
+    model = tiny_fmpn()
+    images = [torch.randint(0, 256, (3, 8, 8), dtype=torch.uint8)
+              for _ in range(2)]
+    samples = []
+    for i in range(2):
+        sample = DataSample().set_gt_label(i)
+        sample.gt_motion_mask = torch.full((1, 8, 8), 255 * i,
+                                           dtype=torch.uint8)
+        samples.append(sample)
+    data = model.data_preprocessor(
+        dict(inputs=images, data_samples=samples), training=True)
+    assert data['inputs'].shape == (2, 3, 8, 8)
+    assert 0 <= data['inputs'].min() and data['inputs'].max() <= 1
+    # BGR from the pipeline becomes RGB.
+    torch.testing.assert_close(data['inputs'][0, 0],
+                               images[0][2].float() / 255)
+    masks = [s.gt_motion_mask for s in data['data_samples']]
+    assert all(m.dtype == torch.float32 for m in masks)
+    assert masks[0].max() == 0 and masks[1].min() == 1
+
+
+def test_data_preprocessor_refuses_batch_augments():
+    with pytest.raises(ValueError, match='batch augments'):
+        MODELS.build(dict(type='FMPNDataPreprocessor',
+                          batch_augments=dict(augments=[
+                              dict(type='Mixup', alpha=0.8)])))
