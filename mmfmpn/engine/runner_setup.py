@@ -8,8 +8,7 @@ import torch
 import torch.distributed as torch_dist
 from mmengine.config import Config, ConfigDict
 from mmengine.model import MMDistributedDataParallel
-
-from mmpretrain.registry import MODEL_WRAPPERS
+from mmengine.registry import MODEL_WRAPPERS
 
 
 def _fold_datasets(dataset_cfg) -> Iterator[ConfigDict]:
@@ -67,7 +66,8 @@ def apply_fold(cfg: Config,
 
 @MODEL_WRAPPERS.register_module()
 class CPUDistributedDataParallel(MMDistributedDataParallel):
-    """``MMDistributedDataParallel`` for modules on the CPU.
+    """``MMDistributedDataParallel`` for modules on the CPU (registered in
+    mmengine's root registry, where the runner looks wrappers up).
 
     mmengine's runner always passes ``device_ids=[LOCAL_RANK]``, which DDP
     refuses for CPU modules.

@@ -1,0 +1,91 @@
+"""Every config builds, and its model runs one forward at its input size."""
+from pathlib import Path
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+
+import mmfmpn  # noqa: F401
+from mmpretrain.registry import MODELS
+
+CONFIG_DIR = Path(__file__).resolve().parents[1] / 'configs'
+CONFIGS = sorted(
+    p for p in CONFIG_DIR.rglob('*.py') if '_base_' not in p.parts)
+
+
+def crop_size(cfg) -> int:
+    for transform in cfg.test_dataloader.dataset.pipeline:
+        for inner in [transform] + list(transform.get('transforms', [])):
+            if inner['type'] == 'CenterCrop':
+                size = inner['crop_size']
+                return size if isinstance(size, int) else size[0]
+    raise AssertionError('no CenterCrop in the test pipeline')
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=lambda p: p.stem)
+def test_config_builds_and_runs_one_forward(path):
+    init_default_scope('mmpretrain')
+    cfg = Config.fromfile(str(path))
+    cfg.model.backbone.init_cfg = None  # no download in tests
+    model = MODELS.build(cfg.model).eval()
+    size = crop_size(cfg)
+    with torch.no_grad():
+        logits = model(torch.rand(1, 3, size, size), mode='tensor')
+    if isinstance(logits, tuple):
+        logits = logits[-1]
+    assert logits.shape == (1, 7)
+
+
+def test_there_are_configs_for_the_paper_and_other_backbones():
+    names = {p.stem for p in CONFIGS}
+    assert {
+        'fmg_inceptionv3_ckplus', 'fmpn_inceptionv3_ckplus',
+        'fmpn-no-lg_inceptionv3_ckplus', 'inceptionv3_ckplus',
+        'fmpn_resnet50_ckplus', 'fmpn_vgg16bn_ckplus',
+        'fmpn_convnext-tiny_ckplus'
+    } <= names
+
+
+def test_paper_schedules_and_losses():
+    stage1 = Config.fromfile(str(CONFIG_DIR / 'fmpn/fmg_inceptionv3_ckplus.py'))
+    stage2 = Config.fromfile(
+        str(CONFIG_DIR / 'fmpn/fmpn_inceptionv3_ckplus.py'))
+    assert stage1.model.phase == 'mask_generator'
+    assert stage1.train_cfg.max_epochs == 300
+    assert stage1.train_dataloader.batch_size == 32
+    assert (stage1.param_scheduler.begin, stage1.param_scheduler.end) == (150,
+                                                                         300)
+    assert stage1.param_scheduler.end_factor == 0
+    optimizer = stage1.optim_wrapper.optimizer
+    assert (optimizer.type, optimizer.lr, tuple(optimizer.betas)) == (
+        'Adam', 1e-4, (0.5, 0.999))
+    assert stage2.model.get('phase', 'joint') == 'joint'
+    assert stage2.train_cfg.max_epochs == 200
+    assert stage2.train_dataloader.batch_size == 16
+    assert (stage2.param_scheduler.begin, stage2.param_scheduler.end) == (100,
+                                                                         200)
+    custom = stage2.optim_wrapper.paramwise_cfg.custom_keys
+    assert custom['mask_generator']['lr_mult'] == 0.1  # 1e-5 vs 1e-4
+    assert stage2.model.mask_loss.loss_weight == 10
+    assert stage2.model.head.loss.loss_weight == 1
+    assert '{fold}' in stage2.load_from
+    no_lg = Config.fromfile(
+        str(CONFIG_DIR / 'fmpn/fmpn-no-lg_inceptionv3_ckplus.py'))
+    assert no_lg.model.mask_loss is None and no_lg.load_from is None
+
+
+def test_param_wise_lr_gives_the_mask_generator_1e5():
+    from mmengine.optim import build_optim_wrapper
+    from tiny_models import tiny_model_cfg
+    init_default_scope('mmpretrain')
+    cfg = Config.fromfile(str(CONFIG_DIR / 'fmpn/fmpn_inceptionv3_ckplus.py'))
+    model = MODELS.build(tiny_model_cfg())
+    wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    lrs = {}
+    for group in wrapper.optimizer.param_groups:
+        for param in group['params']:
+            lrs[id(param)] = group['lr']
+    for name, param in model.named_parameters():
+        expected = 1e-5 if name.startswith('mask_generator') else 1e-4
+        assert lrs[id(param)] == pytest.approx(expected), name
