@@ -28,7 +28,7 @@ setup(
         'mmengine>=0.10.4,<1.0',
         # mmcv-lite is enough for classification. GPU users who already have
         # a full mmcv: `pip install --no-deps -e .` keeps it (never both).
-        'mmcv-lite>=2.0.0,<2.4.0',
+        'mmcv-lite>=2.0.0,<2.2.0',
         'numpy',
         'opencv-python',
         # mmengine resolves `mmpretrain::` base configs via pkg_resources.
