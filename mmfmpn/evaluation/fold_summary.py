@@ -1,0 +1,301 @@
+"""Aggregate the per-fold test predictions of a k-fold run, as in the FMPN
+paper's Tables 1-2: per-fold accuracy, mean and std over folds, and the
+confusion matrix summed over folds, each row normalised to 100 %.
+
+The inputs are the JSON files of ``tools/test.py --out preds.json``
+(:class:`DumpPredictionsJSON`)::
+
+    {"classes": ["anger", ...],
+     "predictions": [{"img_path": ..., "gt_label": 0, "pred_label": 0,
+                      "pred_score": [...]}, ...]}
+"""
+import json
+import os
+import os.path as osp
+import tempfile
+from typing import Dict, List, Mapping, Optional, Sequence
+
+import numpy as np
+from mmpretrain.evaluation import ConfusionMatrix
+
+SUMMARY_JSON = 'summary.json'
+SUMMARY_MARKDOWN = 'summary.md'
+CONFUSION_MATRIX_PNG = 'confusion_matrix.png'
+
+
+def load_fold_predictions(path: str) -> dict:
+    """Read and check one fold's prediction JSON.
+
+    Args:
+        path (str): A file written by ``DumpPredictionsJSON``.
+
+    Returns:
+        dict: ``classes`` (list[str] or None), ``gt_labels`` and
+        ``pred_labels`` (int arrays of shape ``(N, )``).
+
+    Raises:
+        FileNotFoundError: The file does not exist.
+        ValueError: The file has no predictions, or a record has no
+            ``gt_label`` / ``pred_label``.
+    """
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'Fold predictions {path} do not exist; '
+                                'write them with tools/test.py --out.')
+    with open(path) as file:
+        content = json.load(file)
+    records = content.get('predictions') if isinstance(content,
+                                                       dict) else None
+    if not records:
+        raise ValueError(f'{path}: expected {{"classes": [...], '
+                         '"predictions": [...]}} with at least one record.')
+    unusable = [
+        i for i, record in enumerate(records)
+        if record.get('gt_label') is None or record.get('pred_label') is None
+    ]
+    if unusable:
+        raise ValueError(f'{path}: records {unusable[:5]} have no gt_label '
+                         'or pred_label; test on a split with labels.')
+    return dict(
+        classes=content.get('classes'),
+        gt_labels=np.array([r['gt_label'] for r in records], dtype=np.int64),
+        pred_labels=np.array([r['pred_label'] for r in records],
+                             dtype=np.int64))
+
+
+def row_normalize(confusion: np.ndarray) -> np.ndarray:
+    """Turn a count matrix into percentages of each true class (row).
+
+    Args:
+        confusion (np.ndarray): Counts ``(C, C)``, rows true, columns
+            predicted.
+
+    Returns:
+        np.ndarray: ``(C, C)`` float, each row summing to 100 (rows of a
+        class with no test sample stay 0).
+    """
+    totals = confusion.sum(axis=1, keepdims=True).astype(np.float64)
+    return 100.0 * confusion / np.maximum(totals, 1.0)
+
+
+def summarize_folds(fold_prediction_files: Mapping[int, str],
+                    classes: Optional[Sequence[str]] = None) -> dict:
+    """Aggregate the test predictions of several folds.
+
+    Args:
+        fold_prediction_files (Mapping[int, str]): Fold index -> its
+            prediction JSON.
+        classes (Sequence[str], optional): Class names in label order.
+            Defaults to None (take them from the JSON files).
+
+    Returns:
+        dict: ``classes``; ``folds``, a list of ``{fold, num_samples,
+        num_correct, accuracy}`` sorted by fold; ``mean_accuracy`` and
+        ``std_accuracy`` over folds (population std, ddof=0), and
+        ``pooled_accuracy`` over all test samples, all in %;
+        ``confusion_matrix`` (summed counts, rows true, columns predicted)
+        and ``confusion_matrix_percent`` (rows normalised to 100).
+
+    Raises:
+        ValueError: No fold is given, or the folds disagree on the classes.
+    """
+    if not fold_prediction_files:
+        raise ValueError('summarize_folds: no fold predictions given.')
+    loaded = {
+        fold: load_fold_predictions(path)
+        for fold, path in sorted(fold_prediction_files.items())
+    }
+    if classes is None:
+        classes = next((f['classes'] for f in loaded.values() if f['classes']),
+                       None)
+    for fold, predictions in loaded.items():
+        if (classes is not None and predictions['classes'] is not None
+                and list(predictions['classes']) != list(classes)):
+            raise ValueError(
+                f'{fold_prediction_files[fold]}: classes '
+                f'{predictions["classes"]} differ from {list(classes)}; '
+                'every fold must be tested with the same class list.')
+    largest_label = max(
+        int(max(f['gt_labels'].max(), f['pred_labels'].max()))
+        for f in loaded.values())
+    num_classes = len(classes) if classes is not None else largest_label + 1
+    if largest_label >= num_classes:
+        raise ValueError(f'summarize_folds: label {largest_label} is outside '
+                         f'the {num_classes} classes {list(classes)}.')
+
+    confusion = np.zeros((num_classes, num_classes), dtype=np.int64)
+    folds = []
+    for fold, predictions in loaded.items():
+        confusion += ConfusionMatrix.calculate(
+            predictions['pred_labels'],
+            predictions['gt_labels'],
+            num_classes=num_classes).numpy()
+        num_correct = int(
+            (predictions['pred_labels'] == predictions['gt_labels']).sum())
+        num_samples = len(predictions['gt_labels'])
+        folds.append(
+            dict(
+                fold=fold,
+                num_samples=num_samples,
+                num_correct=num_correct,
+                accuracy=100.0 * num_correct / num_samples))
+    accuracies = np.array([f['accuracy'] for f in folds])
+    return dict(
+        classes=list(classes) if classes is not None else
+        [str(c) for c in range(num_classes)],
+        folds=folds,
+        mean_accuracy=float(accuracies.mean()),
+        std_accuracy=float(accuracies.std()),
+        pooled_accuracy=100.0 * sum(f['num_correct'] for f in folds) /
+        sum(f['num_samples'] for f in folds),
+        confusion_matrix=confusion.tolist(),
+        confusion_matrix_percent=row_normalize(confusion).tolist())
+
+
+def summary_markdown(summary: dict, title: str = 'k-fold results') -> str:
+    """Render a summary as Markdown: per-fold table, mean ± std, and the
+    row-normalised confusion matrix (rows true, columns predicted, %).
+
+    Args:
+        summary (dict): From :func:`summarize_folds`.
+        title (str): First heading. Defaults to 'k-fold results'.
+
+    Returns:
+        str: The Markdown text.
+    """
+    lines = [
+        f'# {title}', '', '| fold | test images | accuracy (%) |',
+        '| ---: | ---: | ---: |'
+    ]
+    lines += [
+        f'| {f["fold"]} | {f["num_samples"]} | {f["accuracy"]:.2f} |'
+        for f in summary['folds']
+    ]
+    lines += [
+        '',
+        f'**Accuracy: {summary["mean_accuracy"]:.2f} ± '
+        f'{summary["std_accuracy"]:.2f} %** (mean ± std over '
+        f'{len(summary["folds"])} folds; pooled over all test images: '
+        f'{summary["pooled_accuracy"]:.2f} %)', '',
+        '## Confusion matrix (%, rows: true class, columns: predicted)', '',
+        '| true \\ predicted | ' + ' | '.join(summary['classes']) + ' |',
+        '| --- |' + ' ---: |' * len(summary['classes'])
+    ]
+    lines += [
+        f'| {name} | ' + ' | '.join(f'{value:.1f}' for value in row) + ' |'
+        for name, row in zip(summary['classes'],
+                             summary['confusion_matrix_percent'])
+    ]
+    return '\n'.join(lines) + '\n'
+
+
+def plot_confusion_matrix(confusion_percent: Sequence[Sequence[float]],
+                          classes: Sequence[str],
+                          title: str = 'Confusion matrix (%)'):
+    """Draw a row-normalised confusion matrix with its values.
+
+    Args:
+        confusion_percent (Sequence[Sequence[float]]): ``(C, C)`` in %,
+            rows true, columns predicted.
+        classes (Sequence[str]): The C class names.
+        title (str): Figure title. Defaults to 'Confusion matrix (%)'.
+
+    Returns:
+        matplotlib.figure.Figure: The figure (not shown; close it after use).
+    """
+    # mmpretrain's ConfusionMatrix.plot formats values with 'd', which fails
+    # on percentages; the Agg figure below also needs no display.
+    from matplotlib.figure import Figure
+
+    matrix = np.asarray(confusion_percent, dtype=np.float64)
+    figure = Figure(figsize=(1.1 * len(classes) + 2, 1.1 * len(classes) + 1))
+    axes = figure.add_subplot()
+    image = axes.imshow(matrix, cmap='Blues', vmin=0, vmax=100)
+    figure.colorbar(image, ax=axes, fraction=0.046, pad=0.04)
+    for (row, col), value in np.ndenumerate(matrix):
+        axes.text(col, row, f'{value:.1f}', ha='center', va='center',
+                  color='white' if value > 50 else 'black', fontsize=9)
+    ticks = np.arange(len(classes))
+    axes.set(xticks=ticks, yticks=ticks, xticklabels=classes,
+             yticklabels=classes, xlabel='Predicted', ylabel='True',
+             title=title)
+    axes.tick_params(axis='x', labelrotation=45)
+    figure.tight_layout()
+    return figure
+
+
+def _write_atomic(path: str, write) -> None:
+    """Call ``write(temporary_path)``, then move the file onto ``path``."""
+    out_dir = osp.dirname(osp.abspath(path))
+    os.makedirs(out_dir, exist_ok=True)
+    handle, temporary_path = tempfile.mkstemp(
+        dir=out_dir, prefix=f'.{osp.basename(path)}.', suffix='.tmp')
+    os.close(handle)
+    try:
+        write(temporary_path)
+        os.chmod(temporary_path, 0o644)  # mkstemp makes it owner-only
+        os.replace(temporary_path, path)
+    finally:
+        if osp.exists(temporary_path):
+            os.remove(temporary_path)
+
+
+def _write_text(text: str):
+    def write(path: str) -> None:
+        with open(path, 'w') as file:
+            file.write(text)
+
+    return write
+
+
+def write_summary(summary: dict,
+                  out_dir: str,
+                  title: str = 'k-fold results') -> Dict[str, str]:
+    """Write ``summary.json``, ``summary.md`` and ``confusion_matrix.png``
+    into ``out_dir``, each atomically.
+
+    Args:
+        summary (dict): From :func:`summarize_folds`.
+        out_dir (str): The folder; created if needed.
+        title (str): Heading of the Markdown and the figure.
+            Defaults to 'k-fold results'.
+
+    Returns:
+        dict[str, str]: ``json``, ``markdown`` and ``confusion_matrix``
+        paths.
+    """
+    paths = dict(
+        json=osp.join(out_dir, SUMMARY_JSON),
+        markdown=osp.join(out_dir, SUMMARY_MARKDOWN),
+        confusion_matrix=osp.join(out_dir, CONFUSION_MATRIX_PNG))
+    _write_atomic(paths['json'],
+                  _write_text(json.dumps(summary, indent=2) + '\n'))
+    _write_atomic(paths['markdown'],
+                  _write_text(summary_markdown(summary, title)))
+    figure = plot_confusion_matrix(
+        summary['confusion_matrix_percent'], summary['classes'],
+        title=f'{title}: {summary["mean_accuracy"]:.2f} ± '
+        f'{summary["std_accuracy"]:.2f} %')
+    _write_atomic(paths['confusion_matrix'],
+                  lambda path: figure.savefig(path, format='png', dpi=100))
+    return paths
+
+
+def format_fold_table(summary: dict) -> List[str]:
+    """Console lines: one per fold, then the mean ± std.
+
+    Args:
+        summary (dict): From :func:`summarize_folds`.
+
+    Returns:
+        list[str]: The lines, without newlines.
+    """
+    lines = [f'{"fold":>4}  {"test images":>11}  {"accuracy (%)":>12}']
+    lines += [
+        f'{f["fold"]:>4}  {f["num_samples"]:>11}  {f["accuracy"]:>12.2f}'
+        for f in summary['folds']
+    ]
+    lines.append(f'mean ± std accuracy over {len(summary["folds"])} folds: '
+                 f'{summary["mean_accuracy"]:.2f} ± '
+                 f'{summary["std_accuracy"]:.2f} % (pooled '
+                 f'{summary["pooled_accuracy"]:.2f} %)')
+    return lines

@@ -1,0 +1,126 @@
+"""k-fold aggregation math, and tools/kfold.py end to end on tiny data."""
+import importlib.util
+import json
+import os
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from mmfmpn.evaluation.fold_summary import summarize_folds, write_summary
+from tiny_ckplus import make_tiny_ckplus
+
+REPO = Path(__file__).resolve().parents[1]
+FMG_TINY = str(REPO / 'tests' / 'configs' / 'fmg_tiny.py')
+FMPN_TINY = str(REPO / 'tests' / 'configs' / 'fmpn_tiny.py')
+
+
+def load_kfold_tool():
+    spec = importlib.util.spec_from_file_location('kfold',
+                                                  REPO / 'tools' / 'kfold.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def write_predictions(path, classes, gt_labels, pred_labels):
+    records = [
+        dict(img_path=f'{i}.png', gt_label=g, pred_label=p, pred_score=[])
+        for i, (g, p) in enumerate(zip(gt_labels, pred_labels))
+    ]
+    path.write_text(json.dumps(dict(classes=classes, predictions=records)))
+    return str(path)
+
+
+def test_summary_math_on_hand_made_predictions(tmp_path):
+    classes = ['a', 'b', 'c']
+    files = {
+        # 3 of 4 right; one true c predicted a
+        0: write_predictions(tmp_path / '0.json', classes, [0, 1, 2, 2],
+                             [0, 1, 2, 0]),
+        # 1 of 2 right; one true a predicted b
+        3: write_predictions(tmp_path / '3.json', classes, [0, 1], [1, 1]),
+    }
+    summary = summarize_folds(files)
+    assert [f['fold'] for f in summary['folds']] == [0, 3]
+    assert [f['accuracy'] for f in summary['folds']] == [75.0, 50.0]
+    assert summary['mean_accuracy'] == pytest.approx(62.5)
+    assert summary['std_accuracy'] == pytest.approx(12.5)  # ddof=0
+    assert summary['pooled_accuracy'] == pytest.approx(400 / 6)
+    assert summary['confusion_matrix'] == [[1, 1, 0], [0, 2, 0], [1, 0, 1]]
+    np.testing.assert_allclose(summary['confusion_matrix_percent'],
+                               [[50, 50, 0], [0, 100, 0], [50, 0, 50]])
+
+    paths = write_summary(summary, str(tmp_path / 'out'), title='hand made')
+    assert json.loads(Path(paths['json']).read_text()) == summary
+    markdown = Path(paths['markdown']).read_text()
+    assert '62.50 ± 12.50 %' in markdown
+    assert '| c | 50.0 | 0.0 | 50.0 |' in markdown
+    assert cv2.imread(paths['confusion_matrix']).shape[0] > 100
+    assert not [p for p in os.listdir(tmp_path / 'out') if p.endswith('.tmp')]
+
+
+def test_summary_rejects_folds_with_other_classes(tmp_path):
+    files = {
+        0: write_predictions(tmp_path / '0.json', ['a', 'b'], [0], [0]),
+        1: write_predictions(tmp_path / '1.json', ['b', 'a'], [0], [0]),
+    }
+    with pytest.raises(ValueError, match='same class list'):
+        summarize_folds(files)
+
+
+def test_kfold_trains_tests_summarizes_and_resumes(tmp_path, capsys):
+    kfold = load_kfold_tool()
+    data_root, work_dir = tmp_path / 'data', tmp_path / 'work'
+    make_tiny_ckplus(str(data_root), num_folds=2)
+    command = [
+        '--stage1', FMG_TINY, '--stage2', FMPN_TINY, '--folds', '0', '1',
+        '--data-root', str(data_root), '--work-dir', str(work_dir),
+        '--no-validate', '--cfg-options', 'train_cfg.max_epochs=1'
+    ]
+    summary = kfold.main(command)
+
+    # Stage 2 started from the fold's own stage-1 checkpoint.
+    stage2_config = work_dir / 'fold_1' / 'stage2' / 'fmpn_tiny.py'
+    assert "load_from = '" + str(work_dir / 'fold_1' / 'stage1' /
+                                 'epoch_1.pth') in stage2_config.read_text()
+    accuracies = []
+    for fold in (0, 1):
+        records = json.loads(
+            (work_dir / f'fold_{fold}' / 'predictions.json').read_text())
+        predictions = records['predictions']
+        assert len(predictions) == 42  # 2 test subjects x 7 classes x 3
+        accuracies.append(100 * np.mean(
+            [r['gt_label'] == r['pred_label'] for r in predictions]))
+    saved = json.loads((work_dir / 'summary.json').read_text())
+    assert saved == summary
+    assert [f['accuracy'] for f in saved['folds']] == pytest.approx(
+        accuracies)
+    assert saved['mean_accuracy'] == pytest.approx(np.mean(accuracies))
+    assert saved['std_accuracy'] == pytest.approx(np.std(accuracies))
+    assert np.sum(saved['confusion_matrix']) == 84
+    assert (work_dir / 'summary.md').is_file()
+    assert (work_dir / 'confusion_matrix.png').is_file()
+    assert 'mean ± std accuracy over 2 folds' in capsys.readouterr().out
+
+    # A second run redoes nothing.
+    outputs = sorted(work_dir.glob('fold_*/**/*.pth')) + sorted(
+        work_dir.glob('fold_*/predictions.json'))
+    stamps = [p.stat().st_mtime_ns for p in outputs]
+    kfold.main(command)
+    assert [p.stat().st_mtime_ns for p in outputs] == stamps
+    assert capsys.readouterr().out.count('done (') == 2
+
+    # A longer schedule turns fold 1's stages into interrupted ones: both
+    # resume from epoch 1 instead of starting over.
+    (work_dir / 'fold_1' / 'predictions.json').unlink()
+    epoch_1 = work_dir / 'fold_1' / 'stage2' / 'epoch_1.pth'
+    epoch_1_stamp = epoch_1.stat().st_mtime_ns
+    kfold.main(command[:-1] + ['train_cfg.max_epochs=2'])
+    out = capsys.readouterr().out
+    assert out.count('resuming in') == 2
+    assert '[fold 0] done' in out
+    assert epoch_1.stat().st_mtime_ns == epoch_1_stamp
+    assert (work_dir / 'fold_1' / 'stage2' / 'epoch_2.pth').is_file()
+    assert (work_dir / 'fold_1' / 'predictions.json').is_file()
