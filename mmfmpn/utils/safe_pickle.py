@@ -14,6 +14,8 @@ NUMPY_ARRAY_GLOBALS = frozenset({
     ('numpy._core.multiarray', '_reconstruct'),
     ('numpy.core.multiarray', 'scalar'),
     ('numpy._core.multiarray', 'scalar'),
+    # Python 3 reads the array bytes of protocol-2 pickles through it.
+    ('_codecs', 'encode'),
 })
 
 
