@@ -1,0 +1,3 @@
+from .motion_mask_visualization_hook import MotionMaskVisualizationHook
+
+__all__ = ['MotionMaskVisualizationHook']
