@@ -143,7 +143,8 @@ def transform_points(points: np.ndarray, matrix: np.ndarray) -> np.ndarray:
 def align_face(image: np.ndarray,
                five_points: np.ndarray,
                crop_size: int = 70) -> np.ndarray:
-    """Align and crop a face in one bilinear warp.
+    """Align and crop a face in one bilinear warp, anti-aliased when it
+    shrinks the face.
 
     Args:
         image (np.ndarray): ``(H, W)`` gray or ``(H, W, 3)`` BGR uint8 raw frame.
@@ -162,6 +163,11 @@ def align_face(image: np.ndarray,
         raise ValueError('expected an (H, W) gray or (H, W, 3) BGR image, got '
                          f'shape {image.shape}')
     matrix = alignment_matrix(five_points, crop_size)
+    downscale = 1.0 / np.sqrt(abs(np.linalg.det(matrix[:, :2])))
+    if downscale > 1:
+        # Anti-alias (as skimage's rescale does): a bilinear warp that shrinks
+        # samples sensor noise instead of averaging it.
+        image = cv2.GaussianBlur(image, (0, 0), (downscale - 1) / 2)
     # Replicate the border so that a face near the frame edge shows no black wedge,
     # which would otherwise appear as motion in the difference masks.
     return cv2.warpAffine(

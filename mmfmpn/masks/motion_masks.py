@@ -66,6 +66,9 @@ def mean_absolute_difference(expressive_images: Sequence[FaceImage],
 def equalize_motion_mask(mean_difference: np.ndarray) -> np.ndarray:
     """Histogram-equalise a mean difference image to the full 8-bit range.
 
+    The mean is min-max stretched to [0, 255] before it is rounded to 8 bits
+    (equalisation ignores monotonic stretches, but not rounding).
+
     Args:
         mean_difference (np.ndarray): ``(H, W)`` float in [0, 255], e.g. from
             :func:`mean_absolute_difference`.
@@ -73,8 +76,11 @@ def equalize_motion_mask(mean_difference: np.ndarray) -> np.ndarray:
     Returns:
         np.ndarray: ``(H, W)`` uint8 mask in [0, 255].
     """
-    mean_8bit = np.clip(np.rint(mean_difference), 0, 255).astype(np.uint8)
-    return cv2.equalizeHist(mean_8bit)
+    # Stretch to the full range before rounding: small differences would
+    # otherwise collapse into a few levels that equalisation blows up.
+    low, high = float(mean_difference.min()), float(mean_difference.max())
+    stretched = (mean_difference - low) * (255.0 / max(high - low, 1e-6))
+    return cv2.equalizeHist(np.rint(stretched).astype(np.uint8))
 
 
 def class_motion_masks(expressive_images: Sequence[FaceImage],

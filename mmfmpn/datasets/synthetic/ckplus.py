@@ -197,10 +197,14 @@ def write_sequence(plan: SequencePlan, out_dir: Path) -> int:
     else:
         peak_action_units = sample_expression_action_units(
             plan.expression, rng.uniform(*_PEAK_INTENSITY), rng)
-    # The head drifts a little during a sequence, as in CK+, so frames need aligning.
+    # The head drifts a little during a sequence, as in CK+, so frames need aligning; the
+    # exposure drifts too, so still regions differ smoothly, not by sensor noise alone.
     drift = dict(center_x=rng.uniform(-2.5, 2.5), center_y=rng.uniform(-2.5, 2.5),
                  roll_deg=rng.uniform(-1, 1), yaw_deg=rng.uniform(-1, 1),
-                 pixels_per_unit=setup.pixels_per_unit * rng.uniform(-0.015, 0.015))
+                 pixels_per_unit=setup.pixels_per_unit * rng.uniform(-0.015, 0.015),
+                 light_gain=setup.light_gain * rng.uniform(-0.04, 0.04),
+                 light_gradient_x=rng.uniform(-0.04, 0.04),
+                 light_gradient_y=rng.uniform(-0.03, 0.03))
     noise = SensorNoise(rng)
 
     relative = Path(plan.subject) / plan.number
