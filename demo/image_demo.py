@@ -1,4 +1,4 @@
-"""Predict the expression of the face in one image and draw everything FMPN saw.
+"""Predict the expression of the face in an image; draw what FMPN saw.
 
 Writes one PNG: the image with the aligned face region and the prediction, a
 bar chart of the class probabilities, the aligned face with the generated

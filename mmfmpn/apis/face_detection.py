@@ -76,7 +76,8 @@ def _load_keras_weights(weights_dir: str, name: str) -> List[np.ndarray]:
 
 
 class _MaxPoolSame(nn.Module):
-    """Max pooling with TensorFlow's ``'same'`` padding (extra pad at the end)."""
+    """Max pooling with TensorFlow's ``'same'`` padding (the odd pixel of
+    padding at the end)."""
 
     def __init__(self, kernel_size: int, stride: int):
         super().__init__()
@@ -85,7 +86,8 @@ class _MaxPoolSame(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         pads = []
-        for size in (x.shape[-1], x.shape[-2]):  # F.pad wants the last dim first
+        # F.pad takes the last dimension first.
+        for size in (x.shape[-1], x.shape[-2]):
             out = -(-size // self.stride)
             total = max((out - 1) * self.stride + self.kernel_size - size, 0)
             pads += [total // 2, total - total // 2]
@@ -318,7 +320,7 @@ class MTCNNFaceDetector:
             ys, xs = np.nonzero(scores > self.score_thresholds[0])
             if len(ys) == 0:
                 continue
-            # A PNet cell (y, x) sees the 12x12 window at (2x, 2y) of the level.
+            # PNet cell (y, x) sees the 12x12 window at (2x, 2y) of the level.
             cells = np.stack([xs * 2, ys * 2, xs * 2 + 12, ys * 2 + 12],
                              1).astype(np.float64)
             boxes = (cells + offsets[:, ys, xs].T * 12) / scale

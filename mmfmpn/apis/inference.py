@@ -136,7 +136,8 @@ def fmpn_inference_config(config: ConfigInput,
 
 
 def _read_checkpoint_state(checkpoint: str) -> Tuple[dict, dict]:
-    """The ``state_dict`` (without DDP's ``module.``) and ``meta`` of a file."""
+    """A checkpoint's ``state_dict`` (without DDP's ``module.``) and
+    ``meta``."""
     if not osp.isfile(checkpoint):
         raise FileNotFoundError(f'Checkpoint {checkpoint} does not exist.')
     try:
@@ -316,6 +317,14 @@ def read_image(path: Union[str, Path]) -> Tuple[np.ndarray, list]:
     return _to_bgr_uint8(image, path)
 
 
+def _square_corners(width: int, height: int) -> np.ndarray:
+    """Pixel-centre corners of a ``width`` x ``height`` image, clockwise from
+    the top left, ``(4, 2)`` float64."""
+    return np.array([[0, 0], [width - 1, 0], [width - 1, height - 1],
+                     [0, height - 1]],
+                    dtype=np.float64)
+
+
 def five_points_from_landmarks(landmarks: np.ndarray) -> np.ndarray:
     """The five alignment points of 5 or 68 ``(x, y)`` landmarks.
 
@@ -389,7 +398,19 @@ class ExpressionPrediction:
 
 
 @dataclass
-class _PreparedFace:
+class AlignedFace:
+    """One input's face, ready for the test pipeline.
+
+    Args:
+        source (str): The file path or ``'array[i]'``.
+        face (np.ndarray): ``(H, W, 3)`` uint8 BGR gray face: the 70x70
+            aligned crop, or the whole input when given as aligned.
+        corners (np.ndarray): ``(4, 2)`` corners of ``face`` in the input
+            image (see :attr:`ExpressionPrediction.face_corners`).
+        detection (FaceDetection, optional): The MTCNN detection used.
+        five_points (np.ndarray, optional): ``(5, 2)`` alignment points.
+        notes (tuple[str]): Conversions applied to the input.
+    """
     source: str
     face: np.ndarray
     corners: np.ndarray
@@ -407,10 +428,12 @@ class FMPNInferencer:
         checkpoint (str): The checkpoint of ``tools/train.py``.
         device (str | torch.device): Defaults to 'cpu'.
         face_source (str): Where each face comes from. ``'landmarks'``: the
-            landmarks given with each image; ``'detector'``: MTCNN (needs
-            ``pip install mtcnn==1.0.0`` for its weights); ``'aligned'``: the
-            image is already an aligned face crop; ``'auto'``: landmarks when
-            given for that image, else the detector. Defaults to 'auto'.
+            landmarks given with each image; ``'detector'``: MTCNN, even
+            when landmarks are given (needs ``pip install mtcnn==1.0.0`` for
+            its weights); ``'aligned'``: each image already is an aligned
+            face crop; ``'auto'``: landmarks when given for that image, else
+            the detector. Faces are made gray in every case, as the training
+            faces were. Defaults to 'auto'.
         largest_face (bool): With the detector, keep the largest of several
             faces instead of failing that input. Defaults to False.
         min_face_size (int): Smallest face side the detector looks for, in
@@ -496,14 +519,17 @@ class FMPNInferencer:
         results: List[Optional[ExpressionPrediction]] = [None] * len(images)
         prepared = []
         for index, (image, points) in enumerate(zip(images, landmarks)):
-            source = str(image) if isinstance(image,
-                                              (str, Path)) else f'array[{index}]'
+            source = (str(image) if isinstance(image, (str, Path)) else
+                      f'array[{index}]')
             try:
                 prepared.append((index, self.prepare_face(image, points,
                                                           source)))
-            except (InferenceInputError, ValueError, cv2.error) as error:
+            except (ValueError, cv2.error) as error:
+                message = str(error)
+                if not message.startswith(source):
+                    message = f'{source}: {message}'
                 results[index] = ExpressionPrediction(
-                    source=source, error=str(error))
+                    source=source, error=message)
         for start in range(0, len(prepared), batch_size):
             chunk = prepared[start:start + batch_size]
             predictions = self._predict_faces([face for _, face in chunk],
@@ -515,7 +541,7 @@ class FMPNInferencer:
     def prepare_face(self,
                      image: ImageInput,
                      landmarks: Optional[np.ndarray] = None,
-                     source: str = 'array') -> _PreparedFace:
+                     source: str = 'array') -> AlignedFace:
         """Read one input and align its face.
 
         Args:
@@ -524,9 +550,8 @@ class FMPNInferencer:
             source (str): Name used in messages. Defaults to 'array'.
 
         Returns:
-            _PreparedFace: The ``(70, 70, 3)`` BGR uint8 gray aligned face
-            (or the gray input when it is given as aligned), where it lies in
-            the image, and how it was found.
+            AlignedFace: The gray face, where it lies in the image, and how
+            it was found.
 
         Raises:
             InferenceInputError: The input is unusable; the message says why.
@@ -540,20 +565,19 @@ class FMPNInferencer:
                 f'{source}: a {type(image).__name__} is not an image; pass a '
                 'file path or a numpy array.')
         height, width = image.shape[:2]
-        detection = None
         if self.face_source == 'aligned':
             # Training faces are gray (prepare_ckplus.py writes gray crops).
             gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-            corners = np.array([[0, 0], [width - 1, 0],
-                                [width - 1, height - 1], [0, height - 1]],
-                               dtype=np.float64)
-            return _PreparedFace(source, cv2.cvtColor(
-                gray, cv2.COLOR_GRAY2BGR), corners, None, None, tuple(notes))
-        if landmarks is not None and self.face_source in ('auto',
-                                                          'landmarks'):
+            return AlignedFace(source,
+                               cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR),
+                               _square_corners(width, height), None, None,
+                               tuple(notes))
+        detection = None
+        if landmarks is not None and self.face_source != 'detector':
             points = five_points_from_landmarks(landmarks)
-            if not ((points >= -0.5) & (points <= [width - 0.5, height - 0.5
-                                                   ])).all():
+            inside = (points >= -0.5) & (points <= [width - 0.5,
+                                                    height - 0.5])
+            if not inside.all():
                 raise InferenceInputError(
                     f'{source}: landmarks lie outside the {width}x{height} '
                     'image; they must be (x, y) pixels of this image.')
@@ -565,14 +589,12 @@ class FMPNInferencer:
             detection = self._detect_one(image, source, notes)
             points = detection.five_points
         face = align_face(image, points, ALIGNED_CROP_SIZE)
-        inverse = cv2.invertAffineTransform(
+        to_image = cv2.invertAffineTransform(
             alignment_matrix(points, ALIGNED_CROP_SIZE))
-        last = ALIGNED_CROP_SIZE - 1
         corners = transform_points(
-            np.array([[0, 0], [last, 0], [last, last], [0, last]],
-                     dtype=np.float64), inverse)
-        return _PreparedFace(source, cv2.cvtColor(face, cv2.COLOR_GRAY2BGR),
-                             corners, detection, points, tuple(notes))
+            _square_corners(ALIGNED_CROP_SIZE, ALIGNED_CROP_SIZE), to_image)
+        return AlignedFace(source, cv2.cvtColor(face, cv2.COLOR_GRAY2BGR),
+                           corners, detection, points, tuple(notes))
 
     def _detect_one(self, image: np.ndarray, source: str,
                     notes: list) -> FaceDetection:
@@ -598,7 +620,7 @@ class FMPNInferencer:
         return faces[0]
 
     @torch.no_grad()
-    def _predict_faces(self, faces: List[_PreparedFace],
+    def _predict_faces(self, faces: List[AlignedFace],
                        return_fused: bool) -> List[ExpressionPrediction]:
         batch = default_collate([
             self.pipeline(
@@ -612,10 +634,12 @@ class FMPNInferencer:
         samples = self.model(inputs, data['data_samples'], mode='predict')
         fused_images = [None] * len(faces)
         if return_fused:
+            # predict() keeps only the mask; the fusion net is cheap to rerun.
             masks = torch.stack([s.pred_motion_mask for s in samples])
             fused_images = self.model.fusion(
                 inputs, masks * self.model.to_gray(inputs))
-            fused_images = fused_images.permute(0, 2, 3, 1).float().cpu().numpy()
+            fused_images = fused_images.float().permute(0, 2, 3, 1).cpu()
+            fused_images = fused_images.numpy()
         face_images = (inputs.clamp(0, 1) * 255).round().byte().permute(
             0, 2, 3, 1).cpu().numpy()
         results = []
@@ -623,13 +647,14 @@ class FMPNInferencer:
                                                    face_images, fused_images):
             scores = sample.pred_score.float().cpu().numpy()
             label = int(sample.pred_label.item())
+            motion_mask = sample.pred_motion_mask[0].float().cpu().numpy()
             results.append(
                 ExpressionPrediction(
                     source=face.source,
                     pred_label=label,
                     pred_class=self.classes[label],
                     pred_scores=scores,
-                    motion_mask=sample.pred_motion_mask[0].float().cpu().numpy(),
+                    motion_mask=motion_mask,
                     face=face_image,
                     fused_image=fused,
                     face_corners=face.corners,

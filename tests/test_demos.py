@@ -1,0 +1,124 @@
+"""Image and video demos, and the --help of every tool of this feature."""
+import importlib.util
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from mmfmpn.apis import mtcnn_weights_dir
+from mmfmpn.masks import REFERENCE_FIVE_POINTS
+from random_checkpoint import TINY_CONFIG, save_random_checkpoint
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(__file__).resolve().parents[2] / 'shared'
+LONDON_FACES = SHARED / 'reference' / 'london-faces'
+
+
+def load_script(relative_path: str):
+    """Import a script file as a module (they are not in a package)."""
+    path = REPO_ROOT / relative_path
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope='module')
+def checkpoint(tmp_path_factory):
+    return str(
+        save_random_checkpoint(tmp_path_factory.mktemp('ckpt') / 'tiny.pth'))
+
+
+def generated_frame(seed: int, size: int = 160) -> np.ndarray:
+    """A smooth random BGR frame."""
+    rng = np.random.default_rng(seed)
+    small = rng.integers(0, 256, (8, 8, 3), dtype=np.uint8)
+    return cv2.resize(small, (size, size), interpolation=cv2.INTER_CUBIC)
+
+
+@pytest.mark.parametrize('script', [
+    'demo/image_demo.py', 'demo/video_demo.py',
+    'tools/analysis_tools/confusion_matrix.py',
+    'tools/deployment/pytorch2onnx.py'
+])
+def test_help(script, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        load_script(script).parse_args(['--help'])
+    assert exit_info.value.code == 0
+    assert 'usage' in capsys.readouterr().out
+
+
+def test_image_demo_with_landmarks(checkpoint, tmp_path, capsys):
+    image_file = tmp_path / 'frame.png'
+    cv2.imwrite(str(image_file), generated_frame(0))
+    landmarks_file = tmp_path / 'landmarks.txt'
+    points = REFERENCE_FIVE_POINTS + 30
+    landmarks_file.write_text('\n'.join(f'{x} {y}' for x, y in points))
+    out_file = tmp_path / 'out' / 'demo.png'
+    demo = load_script('demo/image_demo.py')
+    assert demo.main([
+        str(image_file), str(TINY_CONFIG), checkpoint, '--out-file',
+        str(out_file), '--landmarks',
+        str(landmarks_file), '--height', '200'
+    ]) == 0
+    figure = cv2.imread(str(out_file))
+    # The frame (200 px wide at this height) and two square panels.
+    assert figure.shape[0] == 200 and figure.shape[1] > 200 + 2 * 80
+    assert 'figure:' in capsys.readouterr().out
+    # Ten numbers on the command line work the same.
+    inline = [f'{v:.4f}' for v in points.ravel()]
+    assert demo.main([
+        str(image_file), str(TINY_CONFIG), checkpoint, '--out-file',
+        str(tmp_path / 'inline.png'), '--landmarks', *inline
+    ]) == 0
+
+
+def test_image_demo_reports_bad_input(checkpoint, tmp_path, capsys):
+    bad = tmp_path / 'bad.jpg'
+    bad.write_bytes(b'\xff\xd8\xff\xe0 truncated')
+    out_file = tmp_path / 'demo.png'
+    assert load_script('demo/image_demo.py').main([
+        str(bad), str(TINY_CONFIG), checkpoint, '--out-file',
+        str(out_file), '--face-source', 'aligned'
+    ]) == 1
+    assert 'error:' in capsys.readouterr().err
+    assert not out_file.exists()
+
+
+def test_video_demo_on_generated_frames(checkpoint, tmp_path, capsys):
+    video = tmp_path / 'in.avi'
+    writer = cv2.VideoWriter(
+        str(video), cv2.VideoWriter_fourcc(*'MJPG'), 5, (160, 160))
+    for seed in range(4):
+        writer.write(generated_frame(seed))
+    writer.release()
+    out_file = tmp_path / 'out.mp4'
+    assert load_script('demo/video_demo.py').main([
+        str(video), str(TINY_CONFIG), checkpoint, '--out-file',
+        str(out_file), '--face-source', 'aligned', '--max-frames', '3'
+    ]) == 0
+    capture = cv2.VideoCapture(str(out_file))
+    assert int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) == 3
+    ok, frame = capture.read()
+    assert ok and frame.shape == (160, 160, 3)
+    assert '3 frames, a face in 3' in capsys.readouterr().out
+    assert not list(tmp_path.glob('.*.tmp*'))
+
+
+@pytest.mark.skipif(mtcnn_weights_dir() is None,
+                    reason='MTCNN weights not installed (pip install '
+                    'mtcnn==1.0.0)')
+@pytest.mark.skipif(not (LONDON_FACES / 'annotations.json').is_file(),
+                    reason=f'real photos not available: {LONDON_FACES} is '
+                    'absent')
+def test_image_demo_detects_a_real_face(checkpoint, tmp_path, capsys):
+    entry = json.loads((LONDON_FACES / 'annotations.json').read_text())[0]
+    out_file = tmp_path / 'demo.png'
+    assert load_script('demo/image_demo.py').main([
+        str(LONDON_FACES / entry['smiling']),
+        str(TINY_CONFIG), checkpoint, '--out-file',
+        str(out_file)
+    ]) == 0
+    assert cv2.imread(str(out_file)) is not None

@@ -1,0 +1,255 @@
+"""Inference API: model loading, face sources, batching, bad inputs."""
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+import torch
+
+from mmfmpn.apis import (CheckpointMismatchError, FMPNInferencer,
+                         MTCNNFaceDetector, fmpn_inference_config,
+                         init_fmpn_model, mtcnn_weights_dir,
+                         strip_motion_mask_transforms)
+from mmfmpn.apis import face_detection
+from mmfmpn.datasets import CKPLUS_CLASSES
+from mmfmpn.masks import REFERENCE_FIVE_POINTS
+from random_checkpoint import TINY_CONFIG, save_random_checkpoint
+
+SHARED = Path(__file__).resolve().parents[2] / 'shared'
+LONDON_FACES = SHARED / 'reference' / 'london-faces'
+needs_london_faces = pytest.mark.skipif(
+    not (LONDON_FACES / 'annotations.json').is_file(),
+    reason=f'real photos not available: {LONDON_FACES} is absent')
+needs_mtcnn = pytest.mark.skipif(
+    mtcnn_weights_dir() is None,
+    reason='MTCNN weights not installed (pip install mtcnn==1.0.0)')
+
+
+@pytest.fixture(scope='module')
+def checkpoint(tmp_path_factory):
+    return save_random_checkpoint(
+        tmp_path_factory.mktemp('ckpt') / 'tiny.pth')
+
+
+@pytest.fixture(scope='module')
+def aligned_inferencer(checkpoint):
+    return FMPNInferencer(TINY_CONFIG, checkpoint, face_source='aligned')
+
+
+@pytest.fixture(scope='module')
+def inferencer(checkpoint):
+    return FMPNInferencer(TINY_CONFIG, checkpoint)
+
+
+def random_face(seed: int, size: int = 70) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, 256, (size, size, 3), dtype=np.uint8)
+
+
+def london_annotations():
+    return json.loads((LONDON_FACES / 'annotations.json').read_text())
+
+
+def test_strip_motion_mask_transforms_keeps_image_geometry():
+    pipeline = fmpn_inference_config(
+        TINY_CONFIG).test_dataloader.dataset.pipeline
+    assert [t['type'] for t in pipeline] == [
+        'LoadImageFromFile', 'Resize', 'CenterCrop', 'PackInputs'
+    ]
+    assert list(pipeline[-1]['algorithm_keys']) == []
+    original = [dict(type='LoadMotionMask'), dict(type='PackInputs')]
+    assert [t['type'] for t in strip_motion_mask_transforms(original)
+            ] == ['PackInputs']
+    assert len(original) == 2
+
+
+def test_predictions_are_probabilities_with_masks(aligned_inferencer):
+    results = aligned_inferencer([random_face(0), random_face(1)],
+                                 return_fused=True)
+    for result in results:
+        assert result.ok, result.error
+        assert result.pred_scores.shape == (len(CKPLUS_CLASSES), )
+        assert result.pred_scores.sum() == pytest.approx(1, abs=1e-5)
+        assert result.pred_class == CKPLUS_CLASSES[result.pred_label]
+        assert result.pred_label == int(result.pred_scores.argmax())
+        assert result.motion_mask.shape == (28, 28)
+        assert 0 <= result.motion_mask.min() <= result.motion_mask.max() <= 1
+        assert result.face.shape == result.fused_image.shape == (28, 28, 3)
+        assert 0 <= result.fused_image.min() <= result.fused_image.max() <= 1
+        # Faces are made gray, as the training faces were.
+        assert (result.face[..., 0] == result.face[..., 2]).all()
+
+
+def test_batch_size_does_not_change_results(aligned_inferencer):
+    faces = [random_face(seed) for seed in range(5)]
+    one_by_one = aligned_inferencer(faces, batch_size=1)
+    together = aligned_inferencer(faces, batch_size=4)
+    for a, b in zip(one_by_one, together):
+        np.testing.assert_allclose(a.pred_scores, b.pred_scores, atol=1e-5)
+
+
+def test_image_classification_inferencer_works(checkpoint):
+    from mmpretrain.apis import ImageClassificationInferencer
+    face = random_face(3)
+    model = init_fmpn_model(TINY_CONFIG, checkpoint)
+    result = ImageClassificationInferencer(model)(face)[0]
+    assert result['pred_class'] in CKPLUS_CLASSES
+    assert result['pred_scores'].sum() == pytest.approx(1, abs=1e-5)
+    # Also from a config and a checkpoint path.
+    from_config = ImageClassificationInferencer(
+        fmpn_inference_config(TINY_CONFIG), pretrained=str(checkpoint))
+    np.testing.assert_allclose(
+        from_config(face)[0]['pred_scores'], result['pred_scores'], atol=1e-5)
+
+
+def write_bad_inputs(folder: Path) -> dict:
+    """Bad files and arrays -> a word their error message must contain."""
+    (folder / 'notes.txt').write_text('not an image')
+    (folder / 'empty.png').write_bytes(b'')
+    jpeg = cv2.imencode('.jpg', random_face(4, 120))[1].tobytes()
+    (folder / 'truncated.jpg').write_bytes(jpeg[:len(jpeg) // 2])
+    (folder / 'a_folder').mkdir()
+    return {
+        str(folder / 'notes.txt'): 'not an image format',
+        str(folder / 'empty.png'): 'empty',
+        str(folder / 'truncated.jpg'): 'truncated',
+        str(folder / 'missing.png'): 'no such file',
+        str(folder / 'a_folder'): 'not a file',
+        'float': 'float',
+        'channel_first': 'channel-first',
+        'one_dimensional': 'not an image',
+    }
+
+
+def test_bad_inputs_get_their_own_error(aligned_inferencer, tmp_path):
+    expected = write_bad_inputs(tmp_path)
+    arrays = {
+        'float': np.random.rand(40, 40, 3),
+        'channel_first': np.zeros((3, 40, 40), np.uint8),
+        'one_dimensional': np.zeros(40, np.uint8),
+    }
+    sixteen_bit = (np.arange(70 * 70).reshape(70, 70) * 13).astype(np.uint16)
+    cv2.imwrite(str(tmp_path / 'gray16.png'), sixteen_bit)
+    rgba = np.dstack([random_face(5), np.full((70, 70), 255, np.uint8)])
+    cv2.imwrite(str(tmp_path / 'rgba.png'), rgba)
+    inputs = [random_face(6)] + [arrays.get(k, k) for k in expected] + [
+        str(tmp_path / 'gray16.png'),
+        str(tmp_path / 'rgba.png'),
+        random_face(7)[..., 0],
+    ]
+    results = aligned_inferencer(inputs, batch_size=2)
+    assert len(results) == len(inputs)
+    assert results[0].ok
+    for result, word in zip(results[1:], expected.values()):
+        assert not result.ok and result.pred_scores is None
+        assert word in result.error, result.error
+    sixteen, alpha, gray = results[-3:]
+    assert sixteen.ok and '16-bit image scaled to 8 bits' in sixteen.notes
+    assert alpha.ok and 'alpha channel dropped' in alpha.notes
+    assert gray.ok and 'gray image' in gray.notes
+
+
+def test_five_and_68_landmarks_align_the_same_face(checkpoint):
+    inferencer = FMPNInferencer(
+        TINY_CONFIG, checkpoint, face_source='landmarks')
+    image = random_face(8, 200)
+    five = REFERENCE_FIVE_POINTS * 1.5 + 20
+    landmarks_68 = np.zeros((68, 2))
+    landmarks_68[36:42] = five[0]
+    landmarks_68[42:48] = five[1]
+    landmarks_68[30], landmarks_68[48], landmarks_68[54] = five[2:]
+    by_five, by_68, outside, wrong_shape, missing = inferencer(
+        [image] * 5,
+        landmarks=[five, landmarks_68, five + 500,
+                   np.zeros((4, 2)), None])
+    assert by_five.ok and by_68.ok
+    np.testing.assert_array_equal(by_five.face, by_68.face)
+    np.testing.assert_allclose(by_five.five_points, five)
+    assert by_five.face_corners.shape == (4, 2)
+    assert 'outside' in outside.error
+    assert '(68, 2)' in wrong_shape.error
+    assert 'no landmarks' in missing.error
+
+
+def test_landmark_count_must_match_images(aligned_inferencer):
+    with pytest.raises(ValueError, match='one \\(or None\\) per image'):
+        aligned_inferencer([random_face(0)] * 2, landmarks=[None])
+
+
+def test_checkpoint_not_matching_config_is_explained(tmp_path, checkpoint):
+    other = save_random_checkpoint(
+        tmp_path / 'six_classes.pth',
+        cfg_options={'model.head.num_classes': 6})
+    with pytest.raises(CheckpointMismatchError,
+                       match=r'head\.fc\.weight: checkpoint \(6, 64\)'):
+        init_fmpn_model(TINY_CONFIG, other)
+    not_a_checkpoint = tmp_path / 'notes.pth'
+    not_a_checkpoint.write_text('hello')
+    with pytest.raises(CheckpointMismatchError, match='cannot be read'):
+        init_fmpn_model(TINY_CONFIG, not_a_checkpoint)
+    with pytest.raises(FileNotFoundError, match='does not exist'):
+        init_fmpn_model(TINY_CONFIG, tmp_path / 'missing.pth')
+    if not torch.cuda.is_available():
+        with pytest.raises(RuntimeError, match='CUDA is not available'):
+            init_fmpn_model(TINY_CONFIG, checkpoint, device='cuda')
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason='no GPU')
+def test_gpu_matches_cpu(checkpoint, aligned_inferencer):
+    on_gpu = FMPNInferencer(
+        TINY_CONFIG, checkpoint, device='cuda', face_source='aligned')
+    faces = [random_face(seed) for seed in range(3)]
+    for cpu, gpu in zip(aligned_inferencer(faces), on_gpu(faces)):
+        np.testing.assert_allclose(cpu.pred_scores, gpu.pred_scores,
+                                   atol=1e-4)
+
+
+def test_missing_detector_is_explained(checkpoint, monkeypatch):
+    monkeypatch.setattr(face_detection, 'mtcnn_weights_dir', lambda: None)
+    with pytest.raises(ImportError, match='pip install mtcnn'):
+        MTCNNFaceDetector()
+    # The detector is built on first use, so this one has none yet.
+    inferencer = FMPNInferencer(TINY_CONFIG, checkpoint)
+    result = inferencer(random_face(9, 64))[0]
+    assert 'pip install mtcnn' in result.error
+
+
+@needs_mtcnn
+def test_no_face_is_an_error(inferencer):
+    blank = np.full((96, 96, 3), 128, np.uint8)
+    result = inferencer([blank, random_face(10, 96)])
+    assert all('no face found' in r.error for r in result)
+
+
+@needs_mtcnn
+@needs_london_faces
+def test_detector_points_match_annotations_on_real_photos():
+    detector = MTCNNFaceDetector()
+    for entry in london_annotations()[:2]:
+        image = cv2.imread(str(LONDON_FACES / entry['neutral']))
+        faces = detector.detect(image)
+        assert len(faces) == 1
+        annotated = np.asarray(entry['neutral_landmarks_5'])
+        eye_distance = np.linalg.norm(annotated[1] - annotated[0])
+        error = np.linalg.norm(faces[0].five_points - annotated, axis=1)
+        # Eyes and mouth corners agree; the annotated "nose" is the bottom of
+        # the nose, MTCNN's the tip.
+        assert (error[[0, 1, 3, 4]] < 0.1 * eye_distance).all(), error
+        assert error[2] < 0.35 * eye_distance
+
+
+@needs_mtcnn
+@needs_london_faces
+def test_several_faces(checkpoint):
+    entry = london_annotations()[0]
+    pair = np.hstack([
+        cv2.imread(str(LONDON_FACES / entry['neutral'])),
+        cv2.imread(str(LONDON_FACES / entry['smiling']))
+    ])
+    pair = cv2.resize(pair, (pair.shape[1] // 2, pair.shape[0] // 2))
+    strict = FMPNInferencer(TINY_CONFIG, checkpoint, face_source='detector')
+    assert '2 faces found' in strict(pair)[0].error
+    strict.largest_face = True
+    result = strict(pair)[0]
+    assert result.ok and 'largest of 2 faces' in result.notes
