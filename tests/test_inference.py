@@ -58,10 +58,14 @@ def test_strip_motion_mask_transforms_keeps_image_geometry():
         'LoadImageFromFile', 'Resize', 'CenterCrop', 'PackInputs'
     ]
     assert list(pipeline[-1]['algorithm_keys']) == []
-    original = [dict(type='LoadMotionMask'), dict(type='PackInputs')]
+    original = [
+        dict(type='LoadMotionMask'),
+        dict(type='LandmarkPriorMask', blend=0.5),
+        dict(type='PackInputs')
+    ]
     assert [t['type'] for t in strip_motion_mask_transforms(original)
             ] == ['PackInputs']
-    assert len(original) == 2
+    assert len(original) == 3
 
 
 def test_predictions_are_probabilities_with_masks(aligned_inferencer):

@@ -45,7 +45,8 @@ ConfigInput = Union[str, Path, Config]
 #: Side of the aligned face crops, as written by prepare_ckplus.py.
 ALIGNED_CROP_SIZE = 70
 #: Transforms that only serve the ground-truth motion masks.
-MOTION_MASK_TRANSFORMS = ('LoadMotionMask', 'MotionMaskToTensor')
+MOTION_MASK_TRANSFORMS = ('LoadMotionMask', 'LandmarkPriorMask',
+                          'MotionMaskToTensor')
 #: Result keys the motion-mask transforms add.
 MOTION_MASK_KEYS = ('gt_motion_mask', )
 #: Where the face of each input comes from, see :class:`FMPNInferencer`.
