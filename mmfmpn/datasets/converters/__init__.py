@@ -1,0 +1,1 @@
+"""Code shared by the dataset converters in tools/dataset_converters/."""

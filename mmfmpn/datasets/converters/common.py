@@ -1,0 +1,458 @@
+"""What every dataset converter in ``tools/dataset_converters/`` shares.
+
+Each converter reads one raw dataset and writes the project layout that the CK+ converter
+writes, so that ``tools/make_masks.py`` and :class:`FERAnnotationDataset` serve them all::
+
+    OUT/imgs/<name>.png          aligned 70x70 gray expressive faces
+    OUT/neutral/<name>.png       aligned neutral faces (datasets with sequences)
+    OUT/annotations.csv          image,label,subject,sequence,neutral,landmarks
+    OUT/train_ids_K.csv, test_ids_K.csv   subject-independent folds (datasets with subjects)
+    OUT/train_ids.csv, ...       fixed splits (datasets without subjects)
+    OUT/skipped.txt              with --skip-bad: what was left out and why
+
+A sample that cannot be converted raises :class:`BadSampleError` naming the file and the fix;
+the converter stops with exit status 1 listing them all, or with ``--skip-bad`` lists them in
+``OUT/skipped.txt``.
+"""
+import argparse
+import csv
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import (Callable, Dict, Iterable, List, Optional, Sequence, Tuple,
+                    TypeVar)
+
+import cv2
+import numpy as np
+from rich.console import Console
+from rich.progress import track
+
+from mmfmpn.masks.alignment import (align_face, alignment_matrix,
+                                    five_points_from_68, transform_points)
+from mmfmpn.masks.image_io import write_png_atomic, write_text_atomic
+from ..annotation_file import FERAnnotation, annotations_csv_text
+
+#: Side of the aligned square faces, as the CK+ faces and masks.
+CROP_SIZE = 70
+#: File suffixes read as images.
+IMAGE_SUFFIXES = ('.jpeg', '.jpg', '.png', '.bmp', '.tif', '.tiff')
+#: How many bad samples an error message lists before "... and N more".
+_MAX_LISTED = 20
+_FOLD_FILE = re.compile(r'^(train|test)_ids_\d+\.csv$')
+_FOLD_TEST_FILE = re.compile(r'^test_ids_\d+\.csv$')
+
+LANDMARKS_FILE_FORMAT = (
+    'CSV with a header line "path,x1,y1,x2,y2,..." and one row per image: its path '
+    'relative to the dataset root (POSIX "/"; for a video frame add "#<0-based frame '
+    'index>"), then 5 points (image-left eye centre, image-right eye centre, nose tip, '
+    'image-left mouth corner, image-right mouth corner) or the 68 iBUG points, as x,y '
+    'pixel pairs')
+
+Unit = TypeVar('Unit')
+
+
+class BadSampleError(ValueError):
+    """A sample cannot be converted; the message names the file and the fix."""
+
+
+def read_image(path: Path) -> np.ndarray:
+    """Read an image file as 3-channel BGR.
+
+    Args:
+        path (Path): The image.
+
+    Returns:
+        np.ndarray: ``(H, W, 3)`` uint8.
+
+    Raises:
+        BadSampleError: The file is missing or OpenCV cannot decode it.
+    """
+    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if image is None:
+        reason = ('missing image' if not Path(path).is_file() else
+                  'unreadable image (corrupt or not an image format)')
+        raise BadSampleError(f'{path}: {reason}; restore the file from the dataset '
+                             'archive, or rerun with --skip-bad to leave it out')
+    return image
+
+
+def five_points(landmarks: np.ndarray) -> np.ndarray:
+    """The five alignment points of ``(5, 2)`` points or ``(68, 2)`` iBUG landmarks.
+
+    Args:
+        landmarks (np.ndarray): ``(5, 2)`` or ``(68, 2)`` points ``(x, y)``.
+
+    Returns:
+        np.ndarray: ``(5, 2)`` float64.
+    """
+    landmarks = np.asarray(landmarks, dtype=np.float64)
+    return five_points_from_68(landmarks) if len(landmarks) == 68 else landmarks
+
+
+def parse_point_values(values: Sequence[str], where: str) -> np.ndarray:
+    """Turn ``x1, y1, x2, y2, ...`` strings into 5 or 68 finite points.
+
+    Args:
+        values (Sequence[str]): The numbers as text.
+        where (str): File and row or image, for the error message.
+
+    Returns:
+        np.ndarray: ``(5, 2)`` or ``(68, 2)`` float64.
+
+    Raises:
+        BadSampleError: No values (a missing landmark), not numbers, or not 5 or 68 finite
+            pairs.
+    """
+    values = [value.strip() for value in values if value.strip()]
+    if not values:
+        raise BadSampleError(f'{where}: missing landmarks; supply 5 or 68 points for '
+                             'this image, or rerun with --skip-bad to leave it out')
+    try:
+        numbers = np.array([float(value) for value in values], dtype=np.float64)
+    except ValueError:
+        numbers = np.empty(0)
+    if numbers.size not in (10, 136) or not np.all(np.isfinite(numbers)):
+        raise BadSampleError(
+            f'{where}: expected 5 or 68 (x, y) pairs of finite numbers, got '
+            f'{len(values)} values; fix the landmarks of this image')
+    return numbers.reshape(-1, 2)
+
+
+def load_landmarks_file(path: Path) -> Dict[str, np.ndarray]:
+    """Read a user landmarks file (format: :data:`LANDMARKS_FILE_FORMAT`).
+
+    Args:
+        path (Path): The CSV file.
+
+    Returns:
+        dict[str, np.ndarray]: Image key (relative path) -> ``(5, 2)`` or ``(68, 2)``.
+
+    Raises:
+        FileNotFoundError: The file does not exist.
+        ValueError: A bad header, a malformed or repeated row; names the line.
+    """
+    if not path.is_file():
+        raise FileNotFoundError(f'{path}: no such landmarks file; expected '
+                                f'{LANDMARKS_FILE_FORMAT}')
+    landmarks = {}
+    with open(path, newline='', encoding='utf-8') as file:
+        reader = csv.reader(file)
+        header = next(reader, [])
+        if not header or header[0].strip() != 'path':
+            raise ValueError(f'{path}:1: the first line must be the header '
+                             f'"path,x1,y1,..."; expected {LANDMARKS_FILE_FORMAT}')
+        for line_number, row in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            key = row[0].strip().replace('\\', '/')
+            if key in landmarks:
+                raise ValueError(f'{path}:{line_number}: {key} is listed twice')
+            landmarks[key] = parse_point_values(row[1:], f'{path}:{line_number}')
+    if not landmarks:
+        raise ValueError(f'{path}: no rows; expected {LANDMARKS_FILE_FORMAT}')
+    return landmarks
+
+
+class LandmarkTable:
+    """Landmarks looked up in a user landmarks file.
+
+    Args:
+        path (Path): The file (format: :data:`LANDMARKS_FILE_FORMAT`).
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.landmarks = load_landmarks_file(path)
+
+    def __call__(self, key: str, image: np.ndarray, source: str) -> np.ndarray:
+        """The landmarks of one image.
+
+        Args:
+            key (str): The image's row key (relative path, ``#frame`` for video frames).
+            image (np.ndarray): The image (unused; the same call as a detector).
+            source (str): The image file, for the error message.
+
+        Returns:
+            np.ndarray: ``(5, 2)`` or ``(68, 2)`` float64.
+
+        Raises:
+            BadSampleError: The file has no row for ``key``.
+        """
+        if key not in self.landmarks:
+            raise BadSampleError(
+                f'{source}: missing landmarks: {self.path} has no row "{key},x1,y1,'
+                '..."; add one, or rerun with --skip-bad to leave this sample out')
+        return self.landmarks[key]
+
+
+class DetectedLandmarks:
+    """Five points from the MTCNN face detector (:mod:`mmfmpn.apis.face_detection`).
+
+    OpenCV 5 ships neither Haar cascades nor ``cv2.CascadeClassifier``, so MTCNN is the
+    detector available without downloads; its weights come with ``pip install mtcnn``.
+
+    Args:
+        min_face_size (int): Smallest face side searched, in pixels. Defaults to 60.
+
+    Raises:
+        RuntimeError: The detector's weights are not installed; the message says what to
+            supply instead.
+    """
+
+    def __init__(self, min_face_size: int = 60):
+        try:
+            from mmfmpn.apis.face_detection import MTCNNFaceDetector
+            self.detector = MTCNNFaceDetector(min_face_size=min_face_size)
+        except ImportError as err:
+            raise RuntimeError(
+                f'no landmarks were given and the face detector is unavailable ({err}). '
+                f'Pass --landmarks FILE: {LANDMARKS_FILE_FORMAT}') from err
+
+    def __call__(self, key: str, image: np.ndarray, source: str) -> np.ndarray:
+        """The five points of the largest face in ``image``.
+
+        Args:
+            key (str): The image's key (unused; the same call as a table).
+            image (np.ndarray): ``(H, W, 3)`` BGR uint8.
+            source (str): The image file, for the error message.
+
+        Returns:
+            np.ndarray: ``(5, 2)`` float64.
+
+        Raises:
+            BadSampleError: No face was found.
+        """
+        faces = self.detector.detect(image)
+        if not faces:
+            raise BadSampleError(
+                f'{source}: missing landmarks: the face detector found no face; '
+                'supply its landmarks with --landmarks FILE, or rerun with --skip-bad')
+        return max(faces, key=lambda face: face.area).five_points
+
+
+LandmarkSource = Callable[[str, np.ndarray, str], np.ndarray]
+
+
+def landmark_source(landmarks_file: Optional[Path]) -> LandmarkSource:
+    """The user's landmarks file when given, else the face detector.
+
+    Args:
+        landmarks_file (Path, optional): The ``--landmarks`` file.
+
+    Returns:
+        Callable[[str, np.ndarray, str], np.ndarray]: ``(key, image, source) ->``
+        ``(K, 2)`` landmarks of that image.
+    """
+    if landmarks_file is not None:
+        return LandmarkTable(landmarks_file)
+    return DetectedLandmarks()
+
+
+def align_sample(image: np.ndarray, landmarks: np.ndarray,
+                 crop_size: int) -> Tuple[np.ndarray, np.ndarray]:
+    """Align a face and move its landmarks into the aligned crop.
+
+    Args:
+        image (np.ndarray): ``(H, W, 3)`` BGR or ``(H, W)`` gray uint8 raw image.
+        landmarks (np.ndarray): ``(5, 2)`` or ``(68, 2)`` points in ``image``.
+        crop_size (int): Side of the aligned crop.
+
+    Returns:
+        tuple[np.ndarray, np.ndarray]: ``(crop_size, crop_size)`` uint8 gray face and the
+        landmarks in its pixels (same count as given).
+    """
+    points = five_points(landmarks)
+    face = align_face(image, points, crop_size)
+    return face, transform_points(landmarks, alignment_matrix(points, crop_size))
+
+
+def check_face_box(box: Sequence[float], image_shape: Tuple[int, ...],
+                   where: str) -> None:
+    """Require a face box ``(x, y, width, height)`` to lie inside the image.
+
+    Args:
+        box (Sequence[float]): ``x, y, width, height`` in pixels.
+        image_shape (tuple[int, ...]): ``(H, W[, C])`` of the image.
+        where (str): File and row, for the error message.
+
+    Raises:
+        BadSampleError: A non-positive size, or the box extends past the image.
+    """
+    x, y, width, height = box
+    image_height, image_width = image_shape[:2]
+    if (width <= 0 or height <= 0 or x < 0 or y < 0 or x + width > image_width
+            or y + height > image_height):
+        raise BadSampleError(
+            f'{where}: face box x={x:g} y={y:g} w={width:g} h={height:g} is outside the '
+            f'{image_width}x{image_height} image; fix the row, or rerun with --skip-bad '
+            'to leave it out')
+
+
+def convert_all(units: Sequence[Unit], convert: Callable[[Unit],
+                                                         Iterable[FERAnnotation]],
+                key_of: Callable[[Unit], str],
+                description: str) -> Tuple[List[FERAnnotation], Dict[str, str]]:
+    """Convert every unit (a sequence, a session, a row) with a progress bar.
+
+    Args:
+        units (Sequence): What to convert, in output order.
+        convert (Callable): Unit -> its annotation rows (faces already written); raises
+            :class:`BadSampleError`.
+        key_of (Callable): Unit -> the name it has in error messages and ``skipped.txt``.
+        description (str): Progress bar text.
+
+    Returns:
+        tuple[list[FERAnnotation], dict[str, str]]: The rows, and bad unit name -> reason.
+    """
+    annotations, bad = [], {}
+    for unit in track(units, description=description,
+                      console=Console(stderr=True)):
+        try:
+            annotations.extend(convert(unit))
+        except BadSampleError as err:
+            bad[key_of(unit)] = str(err)
+    return annotations, bad
+
+
+def write_face(out: Path, folder: str, name: str, face: np.ndarray) -> str:
+    """Write an aligned face atomically.
+
+    Args:
+        out (Path): The output root.
+        folder (str): ``'imgs'`` or ``'neutral'``.
+        name (str): File name, ``.png``.
+        face (np.ndarray): ``(H, W)`` uint8.
+
+    Returns:
+        str: The path relative to ``out`` as ``annotations.csv`` lists it.
+    """
+    write_png_atomic(out / folder / name, face)
+    return f'{folder}/{name}'
+
+
+def prepare_output_folder(out: Path, overwrite: bool) -> Optional[str]:
+    """Check the output folder and remove the index files of an earlier run.
+
+    Args:
+        out (Path): The output folder.
+        overwrite (bool): Allow a non-empty folder.
+
+    Returns:
+        str | None: An error message, or None when the folder may be written.
+    """
+    if out.exists() and not out.is_dir():
+        return f'{out} is not a folder'
+    if out.exists() and any(out.iterdir()) and not overwrite:
+        return f'{out} is not empty; choose an empty folder or pass --overwrite'
+    out.mkdir(parents=True, exist_ok=True)
+    # Old split files or skip reports would contradict this run.
+    for stale in (*out.glob('*_ids*.csv'), out / 'skipped.txt',
+                  out / 'annotations.csv'):
+        if stale.is_file():
+            stale.unlink()
+    return None
+
+
+def finish_conversion(out: Path, annotations: Sequence[FERAnnotation],
+                      split_files: Dict[str, List[str]], bad: Dict[str, str],
+                      skip_bad: bool) -> int:
+    """Report bad samples, or write ``annotations.csv``, the split files and the skip report.
+
+    Args:
+        out (Path): The output folder.
+        annotations (Sequence[FERAnnotation]): The converted rows.
+        split_files (dict[str, list[str]]): Split file name -> image file names.
+        bad (dict[str, str]): Bad unit name -> reason.
+        skip_bad (bool): Whether ``--skip-bad`` was given.
+
+    Returns:
+        int: 0 when written, 1 when bad samples stop the run or nothing was converted.
+    """
+    if bad and not skip_bad:
+        print(f'error: {len(bad)} sample(s) cannot be converted:', file=sys.stderr)
+        for key, reason in list(sorted(bad.items()))[:_MAX_LISTED]:
+            print(f'  {key}: {reason}', file=sys.stderr)
+        if len(bad) > _MAX_LISTED:
+            print(f'  ... and {len(bad) - _MAX_LISTED} more', file=sys.stderr)
+        print('Fix them, or rerun with --skip-bad to leave them out and list them in '
+              'OUT/skipped.txt (add --overwrite: OUT now holds partial outputs).',
+              file=sys.stderr)
+        return 1
+    if not annotations:
+        print('error: no sample was converted; check the input folder and the '
+              'messages above', file=sys.stderr)
+        return 1
+    for file_name, names in split_files.items():
+        write_text_atomic(out / file_name, ''.join(f'{name}\n' for name in names))
+    write_text_atomic(out / 'annotations.csv', annotations_csv_text(annotations))
+    if bad:
+        write_text_atomic(
+            out / 'skipped.txt',
+            ''.join(f'{key}\t{reason}\n' for key, reason in sorted(bad.items())))
+    return 0
+
+
+def summary_lines(out: Path, annotations: Sequence[FERAnnotation],
+                  classes: Sequence[str], split_files: Dict[str, List[str]],
+                  bad: Dict[str, str]) -> List[str]:
+    """The common part of a converter's summary.
+
+    Args:
+        out (Path): The output folder.
+        annotations (Sequence[FERAnnotation]): The converted rows.
+        classes (Sequence[str]): Class names in index order.
+        split_files (dict[str, list[str]]): Split file name -> image names.
+        bad (dict[str, str]): Skipped unit name -> reason.
+
+    Returns:
+        list[str]: Lines to print.
+    """
+    counts = Counter(item.label for item in annotations)
+    neutral = len({item.neutral for item in annotations if item.neutral})
+    lines = [
+        f'Wrote {out}: {len(annotations)} aligned faces (imgs/)'
+        + (f', {neutral} neutral faces (neutral/)' if neutral else '') +
+        ', annotations.csv.',
+        'Images per class: ' + ', '.join(f'{name} {counts[name]}'
+                                         for name in classes) + '.',
+    ]
+    fold_test_sizes = [
+        len(names) for name, names in sorted(
+            split_files.items(),
+            key=lambda entry: int(re.sub(r'\D', '', entry[0]) or 0))
+        if _FOLD_TEST_FILE.match(name)
+    ]
+    if fold_test_sizes:
+        lines.append(f'{len(fold_test_sizes)} subject-independent folds; test images '
+                     f'per fold: {", ".join(map(str, fold_test_sizes))}.')
+    fixed_splits = [f'{name} {len(names)}' for name, names in split_files.items()
+                    if not _FOLD_FILE.match(name)]
+    if fixed_splits:
+        lines.append(f'Splits: {", ".join(fixed_splits)} images.')
+    lines.append(f'Skipped {len(bad)} sample(s); reasons in {out / "skipped.txt"}.'
+                 if bad else 'Skipped no sample.')
+    return lines
+
+
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--crop-size``, ``--skip-bad`` and ``--overwrite``.
+
+    Args:
+        parser (argparse.ArgumentParser): The converter's parser.
+    """
+    parser.add_argument(
+        '--crop-size',
+        type=int,
+        default=CROP_SIZE,
+        help='side of the aligned faces in pixels; keep 70 to use CK+ masks, '
+        'which are 70x70 (default: %(default)s)')
+    parser.add_argument(
+        '--skip-bad',
+        action='store_true',
+        help='leave out samples that cannot be converted and list them in '
+        'OUT/skipped.txt (default: stop with an error naming them)')
+    parser.add_argument(
+        '--overwrite',
+        action='store_true',
+        help='write into a non-empty OUT, replacing files of the same name')
