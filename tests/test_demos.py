@@ -122,3 +122,35 @@ def test_image_demo_detects_a_real_face(checkpoint, tmp_path, capsys):
         str(out_file)
     ]) == 0
     assert cv2.imread(str(out_file)) is not None
+
+
+def test_confusion_matrix_tool(tmp_path, capsys):
+    classes = ['anger', 'happy', 'surprise']
+    pairs = [(0, 0), (0, 1), (1, 1), (1, 1), (2, 2), (2, 0)]
+    predictions = tmp_path / 'preds.json'
+    predictions.write_text(
+        json.dumps(
+            dict(
+                classes=classes,
+                predictions=[
+                    dict(img_path=f'{i}.png', gt_label=gt, pred_label=pred,
+                         pred_score=[0.0] * 3)
+                    for i, (gt, pred) in enumerate(pairs)
+                ])))
+    tool = load_script('tools/analysis_tools/confusion_matrix.py')
+    assert tool.main([str(predictions), '--report-file',
+                      str(tmp_path / 'report.json'), '--normalize']) == 0
+    assert cv2.imread(str(tmp_path / 'preds_confusion_matrix.png')) is not None
+    report = json.loads((tmp_path / 'report.json').read_text())
+    happy = report['classes'][1]
+    assert happy == dict(
+        **{'class': 'happy'}, precision=66.67, recall=100.0, f1=80.0,
+        support=2)
+    assert report['accuracy'] == pytest.approx(66.67)
+    assert '| happy' in capsys.readouterr().out
+    # Predictions without true labels cannot make a confusion matrix.
+    unlabelled = tmp_path / 'unlabelled.json'
+    unlabelled.write_text(json.dumps(dict(classes=classes, predictions=[
+        dict(img_path='a.png', gt_label=None, pred_label=0)])))
+    with pytest.raises(SystemExit, match='no gt_label'):
+        tool.main([str(unlabelled)])
