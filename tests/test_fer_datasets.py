@@ -133,6 +133,24 @@ def test_oulu_masks_borrowed_from_ckplus_by_class_name(oulu_out, tmp_path):
     assert disgust['motion_mask_path'].endswith('/2.png')  # CK+ index of disgust
 
 
+@pytest.mark.parametrize('config', ['fmg_inceptionv3_oulu-casia.py',
+                                    'fmpn_inceptionv3_oulu-casia.py'])
+def test_oulu_configs_read_the_converted_folds(config, oulu_out):
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    from mmpretrain.registry import DATASETS
+    init_default_scope('mmpretrain')
+    cfg = Config.fromfile(str(Path(__file__).resolve().parents[1] / 'configs' /
+                              'fmpn' / config))
+    for loader, size in (('train_dataloader', 36), ('test_dataloader', 36)):
+        cfg[loader].dataset.data_root = str(oulu_out)
+        dataset = DATASETS.build(cfg[loader].dataset)
+        assert len(dataset) == size
+        packed = dataset[0]
+        assert packed['inputs'].shape == (3, 299, 299)
+        assert packed['data_samples'].gt_motion_mask.shape == (1, 299, 299)
+
+
 @pytest.mark.skipif(
     '--classes' not in Path(make_masks.__file__).read_text(),
     reason='tools/make_masks.py reads CK+\'s 7 classes and an exact 5-column header '
