@@ -31,11 +31,15 @@ setup(
         'mmcv-lite>=2.0.0,<2.2.0',
         'numpy',
         'opencv-python',
+        # Face detector of the inference API: only the MTCNN weights inside
+        # the wheel are used (run in PyTorch); its TensorFlow code never is.
+        'mtcnn==1.0.0',
         # mmengine resolves `mmpretrain::` base configs via pkg_resources.
         'setuptools<82',
     ],
     extras_require={
-        'tests': ['pytest>=7'],
+        'deploy': ['onnx', 'onnxruntime'],
+        'tests': ['pytest>=7', 'onnx', 'onnxruntime'],
     },
     zip_safe=False,
 )

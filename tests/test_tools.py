@@ -103,3 +103,15 @@ def test_distributed_training_on_cpu_with_two_processes(tmp_path):
     assert result.returncode == 0, log[-3000:]
     assert 'Distributed training: True' in log or 'world_size: 2' in log
     assert (tmp_path / 'work' / 'epoch_1.pth').is_file()
+
+
+def test_test_tool_refuses_a_checkpoint_that_does_not_match(trained):
+    data_root, work_dir, _ = trained
+    result = subprocess.run(
+        [sys.executable, '-W', 'ignore', 'tools/test.py', TINY_CONFIG,
+         str(work_dir / 'epoch_3.pth'), '--data-root', str(data_root),
+         '--work-dir', str(work_dir), '--cfg-options',
+         'model.mask_generator.base_channels=4'],
+        cwd=REPO, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert 'mask_generator' in result.stderr

@@ -58,7 +58,7 @@ def main():
     if cfg.get('work_dir') is None:
         cfg.work_dir = osp.join(
             'work_dirs', osp.splitext(osp.basename(args.config))[0])
-    cfg.load_from = args.checkpoint
+    cfg.load_from = None  # loaded strictly below: a mismatch must not pass
     cfg.resume = False
     if args.out:
         dump = (dict(type='DumpPredictionsJSON', out_file=args.out)
@@ -71,6 +71,7 @@ def main():
 
     runner = (Runner.from_cfg(cfg)
               if 'runner_type' not in cfg else RUNNERS.build(cfg))
+    runner.load_checkpoint(args.checkpoint, strict=True)
     runner.test()
 
 

@@ -1,4 +1,5 @@
 from .checkpoint_loading import allow_mmengine_checkpoint_globals
+from .hooks import MotionMaskVisualizationHook
 from .runner_setup import (CPUDistributedDataParallel, apply_fold,
                            setup_cpu_distributed)
 
@@ -6,5 +7,6 @@ allow_mmengine_checkpoint_globals()
 
 __all__ = [
     'allow_mmengine_checkpoint_globals', 'apply_fold',
+    'MotionMaskVisualizationHook',
     'setup_cpu_distributed', 'CPUDistributedDataParallel'
 ]
