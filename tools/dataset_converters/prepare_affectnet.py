@@ -90,6 +90,7 @@ def read_file_list(path: Path) -> Tuple[List[AffectNetRow], Counter, Dict[str, s
 
     Raises:
         FileNotFoundError: The file does not exist.
+        ValueError: A header line that lacks a required column.
     """
     if not path.is_file():
         raise FileNotFoundError(f'{path}: no such file list; pass --train-csv / '

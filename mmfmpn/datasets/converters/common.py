@@ -148,7 +148,11 @@ def load_landmarks_file(path: Path) -> Dict[str, np.ndarray]:
             key = row[0].strip().replace('\\', '/')
             if key in landmarks:
                 raise ValueError(f'{path}:{line_number}: {key} is listed twice')
-            landmarks[key] = parse_point_values(row[1:], f'{path}:{line_number}')
+            try:
+                landmarks[key] = parse_point_values(row[1:], f'{path}:{line_number}')
+            except BadSampleError as err:
+                # A broken file is not one bad sample: --skip-bad must not hide it.
+                raise ValueError(f'{err}; expected {LANDMARKS_FILE_FORMAT}') from None
     if not landmarks:
         raise ValueError(f'{path}: no rows; expected {LANDMARKS_FILE_FORMAT}')
     return landmarks
