@@ -1,8 +1,17 @@
-from .categories import AFFECTNET7_CLASSES, BASIC6_CLASSES, CKPLUS_CLASSES
+from .annotation_file import FERAnnotation, read_annotation_file
+from .categories import (AFFECTNET7_CLASSES, BASIC6_CLASSES, CKPLUS_CLASSES,
+                         CLASS_SETS, class_index_map, resolve_class_names)
 from .ckplus import CKPlusDataset, read_split_file
+from .fer_annotation import (AffectNetDataset, FERAnnotationDataset,
+                             MMIDataset, OuluCASIADataset, read_image_list)
+from .folds import subject_fold_split_files, subject_folds
 from .transforms import *  # noqa: F401,F403
 
 __all__ = [
-    'CKPLUS_CLASSES', 'BASIC6_CLASSES', 'AFFECTNET7_CLASSES', 'CKPlusDataset',
-    'read_split_file'
+    'CKPLUS_CLASSES', 'BASIC6_CLASSES', 'AFFECTNET7_CLASSES', 'CLASS_SETS',
+    'class_index_map', 'resolve_class_names', 'CKPlusDataset',
+    'read_split_file', 'FERAnnotation', 'read_annotation_file',
+    'FERAnnotationDataset', 'OuluCASIADataset', 'MMIDataset',
+    'AffectNetDataset', 'read_image_list', 'subject_folds',
+    'subject_fold_split_files'
 ]

@@ -11,25 +11,25 @@ from mmengine.model import MMDistributedDataParallel
 from mmengine.registry import MODEL_WRAPPERS
 
 
-def _fold_datasets(dataset_cfg) -> Iterator[ConfigDict]:
-    """Yield the dataset configs that have a ``fold`` (wrappers included)."""
+def _leaf_datasets(dataset_cfg) -> Iterator[ConfigDict]:
+    """Yield the dataset configs that have a ``data_root`` (wrappers opened)."""
     if isinstance(dataset_cfg, dict):
-        if 'fold' in dataset_cfg:
+        if 'data_root' in dataset_cfg:
             yield dataset_cfg
-        yield from _fold_datasets(dataset_cfg.get('dataset'))
+        yield from _leaf_datasets(dataset_cfg.get('dataset'))
         for child in dataset_cfg.get('datasets', None) or ():
-            yield from _fold_datasets(child)
+            yield from _leaf_datasets(child)
 
 
 def apply_fold(cfg: Config,
                fold: Optional[int] = None,
                data_root: Optional[str] = None) -> Optional[int]:
-    """Point every split of a cross-validation config at one fold and folder.
+    """Point every split of a config at one dataset folder and fold.
 
-    Sets ``fold`` and ``data_root`` of every dataset that has a ``fold``, fills
-    ``{fold}`` in ``cfg.load_from`` (the stage-1 checkpoint of stage 2), and
-    defaults ``cfg.work_dir`` to ``work_dirs/<config name>/fold_<fold>`` when
-    the config has no work dir yet.
+    Sets ``data_root`` of every dataset and ``fold`` of every dataset that
+    has one, fills ``{fold}`` in ``cfg.load_from`` (the stage-1 checkpoint of
+    stage 2), and defaults ``cfg.work_dir`` to
+    ``work_dirs/<config name>/fold_<fold>`` when the config has none yet.
 
     Args:
         cfg (Config): The config, changed in place; needs ``cfg.filename``.
@@ -43,18 +43,20 @@ def apply_fold(cfg: Config,
     datasets = [
         dataset for name in ('train_dataloader', 'val_dataloader',
                              'test_dataloader')
-        if cfg.get(name) for dataset in _fold_datasets(cfg[name].dataset)
+        if cfg.get(name) for dataset in _leaf_datasets(cfg[name].dataset)
     ]
+    if data_root is not None:
+        for dataset in datasets:
+            dataset.data_root = data_root
+    datasets = [dataset for dataset in datasets if 'fold' in dataset]
     if not datasets:
         if fold is not None:
             raise ValueError(f'--fold {fold}: no dataset in {cfg.filename} '
                              'has a fold to set.')
         return None
-    for dataset in datasets:
-        if fold is not None:
+    if fold is not None:
+        for dataset in datasets:
             dataset.fold = fold
-        if data_root is not None:
-            dataset.data_root = data_root
     fold_in_force = datasets[0].fold
     if isinstance(cfg.get('load_from'), str):
         cfg.load_from = cfg.load_from.replace('{fold}', str(fold_in_force))

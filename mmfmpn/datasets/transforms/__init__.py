@@ -1,5 +1,9 @@
 from .formatting import MotionMaskToTensor
+from .landmark_prior import LandmarkPriorMask
 from .loading import LoadMotionMask
 from .processing import RandomFiveCrop
 
-__all__ = ['LoadMotionMask', 'MotionMaskToTensor', 'RandomFiveCrop']
+__all__ = [
+    'LandmarkPriorMask', 'LoadMotionMask', 'MotionMaskToTensor',
+    'RandomFiveCrop'
+]
