@@ -20,7 +20,6 @@ from mmfmpn.datasets.fer_annotation import (AffectNetDataset, MMIDataset,
                                             OuluCASIADataset)
 from mmfmpn.masks.alignment import REFERENCE_FIVE_POINTS, NOSE_INDEX
 from mmfmpn.masks.image_io import write_png_atomic
-from mmfmpn.masks.motion_masks import class_motion_masks
 
 prepare_oulu = load_tool('tools/dataset_converters/prepare_oulu_casia.py')
 prepare_mmi = load_tool('tools/dataset_converters/prepare_mmi.py')
@@ -45,19 +44,6 @@ def assert_subject_independent_folds(out, num_folds, subject_of):
         assert not {subject_of[n] for n in train} & {subject_of[n] for n in test}
 
 
-def write_fold_masks(out, classes, folds):
-    """Eq. 1 masks per fold from the training rows (what make_masks --classes does)."""
-    rows = {Path(r.image).name: r for r in read_annotation_file(out / 'annotations.csv')}
-    for fold in folds:
-        train = [rows[name] for name in read_lines(out / f'train_ids_{fold}.csv')]
-        masks = class_motion_masks([out / r.image for r in train],
-                                   [out / r.neutral for r in train],
-                                   [classes.index(r.label) for r in train],
-                                   len(classes))
-        for index, mask in enumerate(masks):
-            write_png_atomic(out / 'imgs_res' / str(fold) / f'{index}.png', mask)
-
-
 # ----------------------------------------------------------------- Oulu-CASIA
 
 
@@ -76,7 +62,8 @@ def oulu_out(oulu_raw, tmp_path_factory):
     out = tmp_path_factory.mktemp('oulu_out') / 'oulu'
     assert prepare_oulu.main([str(root), str(out), '--landmarks',
                               str(landmarks_file), '--num-folds', '2']) == 0
-    write_fold_masks(out, BASIC6_CLASSES, (0, 1))
+    assert make_masks.main([str(out), '--classes', 'basic6',
+                            '--no-all-subjects']) == 0
     return out
 
 
@@ -151,10 +138,6 @@ def test_oulu_configs_read_the_converted_folds(config, oulu_out):
         assert packed['data_samples'].gt_motion_mask.shape == (1, 299, 299)
 
 
-@pytest.mark.skipif(
-    '--classes' not in Path(make_masks.__file__).read_text(),
-    reason='tools/make_masks.py reads CK+\'s 7 classes and an exact 5-column header '
-    'only; this runs once it has --classes and accepts the landmarks column')
 def test_make_masks_builds_six_class_masks_for_oulu(oulu_out, tmp_path):
     data_root = shutil.copytree(oulu_out, tmp_path / 'oulu')
     shutil.rmtree(data_root / 'imgs_res')

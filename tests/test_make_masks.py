@@ -100,6 +100,25 @@ def test_class_without_training_samples_is_an_error(data_root, capsys):
     assert not (data_root / 'imgs_res/2/0.png').exists()
 
 
+def test_rows_need_a_neutral_face_and_a_class_of_the_class_list(data_root, capsys):
+    annotation_file = data_root / 'annotations.csv'
+    original = annotation_file.read_text()
+    lines = original.splitlines(keepends=True)
+    lines[1] = lines[1][:lines[1].rindex(',') + 1] + '\n'
+    annotation_file.write_text(''.join(lines))
+    assert make_masks.main([str(data_root)]) == 2
+    err = capsys.readouterr().err
+    assert 'annotations.csv:2' in err and 'no neutral face' in err
+    assert 'landmark prior' in err
+    annotation_file.write_text(original)
+    assert make_masks.main([str(data_root), '--classes', 'basic6']) == 2
+    err = capsys.readouterr().err
+    assert "'contempt'" in err and '--classes' in err
+    assert make_masks.main([str(data_root), '--classes', 'ckplus7']) == 2
+    assert "unknown class set 'ckplus7'" in capsys.readouterr().err
+    assert not (data_root / 'imgs_res').exists()
+
+
 def test_subject_in_train_and_test_is_an_error(data_root, capsys):
     test_file = data_root / 'test_ids_0.csv'
     leaked = (data_root / 'train_ids_0.csv').read_text().split()[0]
@@ -156,6 +175,6 @@ def test_help_describes_the_options(capsys):
         make_masks.parse_args(['--help'])
     assert exit_info.value.code == 0
     help_text = capsys.readouterr().out
-    for option in ('--folds', '--all-subjects', '--no-all-subjects',
+    for option in ('--classes', '--folds', '--all-subjects', '--no-all-subjects',
                    '--overwrite'):
         assert option in help_text

@@ -215,7 +215,7 @@ def test_skip_bad_leaves_out_and_reports_every_bad_sequence(
         for line in (out / 'skipped.txt').read_text().splitlines())
     assert sorted(skipped) == ['S050_001', 'S051_002', 'S052_001', 'S052_002']
     assert 'landmark' in skipped['S051_002']
-    assert 'not a readable image' in skipped['S050_001']
+    assert 'unreadable image' in skipped['S050_001']
     assert '3 frames' in skipped['S052_002']
     assert str(emotion_file) in skipped['S052_001']
     assert 'Skipped 4 sequence(s)' in capsys.readouterr().out

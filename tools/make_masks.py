@@ -1,23 +1,28 @@
 """Build the ground-truth facial motion masks (FMPN paper, Eq. 1) of every fold.
 
-Reads what ``tools/dataset_converters/prepare_ckplus.py`` wrote::
+Reads what a converter in ``tools/dataset_converters/`` wrote::
 
-    DATA_ROOT/annotations.csv        image,label,subject,sequence,neutral
+    DATA_ROOT/annotations.csv        image,label,subject,sequence,neutral[,landmarks]
+                                     (mmfmpn.datasets.annotation_file; every row needs its
+                                     neutral face)
     DATA_ROOT/train_ids_K.csv        training image names of fold K (test_ids_K.csv checked)
 
 and writes, in the FMPN authors' layout::
 
-    DATA_ROOT/imgs_res/K/C.png       mask of class index C from fold K's training images only
+    DATA_ROOT/imgs_res/K/C.png       mask of class index C (in --classes order) from fold
+                                     K's training images only
     DATA_ROOT/imgs_res/K/montage.png the fold's masks side by side with class names
     DATA_ROOT/imgs_res/all/C.png     masks from every subject (default; for transfer to other
                                      datasets; --no-all-subjects to skip)
+
+``--classes`` gives the class list and its order: CK+'s seven classes by default,
+``basic6`` for Oulu-CASIA and MMI (see ``mmfmpn.datasets.categories.CLASS_SETS``).
 """
 import argparse
-import csv
 import re
 import sys
 from pathlib import Path
-from typing import Dict, List, NamedTuple, Optional, Sequence
+from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 # Run from a checkout without installing the package.
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -28,12 +33,14 @@ import numpy as np  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.progress import track  # noqa: E402
 
-from mmfmpn.datasets.categories import CKPLUS_CLASSES  # noqa: E402
+from mmfmpn.datasets.annotation_file import read_annotation_file  # noqa: E402
+from mmfmpn.datasets.categories import (CLASS_SETS,  # noqa: E402
+                                        resolve_class_names)
+from mmfmpn.datasets.folds import read_image_list  # noqa: E402
 from mmfmpn.masks.image_io import read_gray_image, write_png_atomic  # noqa: E402
 from mmfmpn.masks.motion_masks import (class_motion_masks,  # noqa: E402
                                        motion_mask_montage)
 
-ANNOTATION_HEADER = ['image', 'label', 'subject', 'sequence', 'neutral']
 #: Sub-folder of ``imgs_res`` for the masks built from every subject.
 ALL_SUBJECTS = 'all'
 _TRAIN_SPLIT = re.compile(r'^train_ids_(\d+)\.csv$')
@@ -44,8 +51,8 @@ class Sample(NamedTuple):
 
     Args:
         image (str): Path relative to DATA_ROOT, e.g. ``'imgs/S005_001_00000009.png'``.
-        label_index (int): 0-based index into ``CKPLUS_CLASSES``.
-        subject (str): Subject id, e.g. ``'S005'``.
+        label_index (int): 0-based index into the ``--classes`` list.
+        subject (str): Subject id, e.g. ``'S005'``; ``''`` when unknown.
         neutral (str): The sequence's aligned neutral face, relative to DATA_ROOT.
     """
     image: str
@@ -54,63 +61,48 @@ class Sample(NamedTuple):
     neutral: str
 
 
-def read_annotations(data_root: Path) -> Dict[str, Sample]:
-    """Read ``annotations.csv``.
+def read_samples(data_root: Path,
+                 class_names: Sequence[str]) -> Dict[str, Sample]:
+    """Read ``annotations.csv`` and check it can give Eq. 1 masks.
 
     Args:
         data_root (Path): The converted dataset folder.
+        class_names (Sequence[str]): The classes in mask index order (``--classes``).
 
     Returns:
         dict[str, Sample]: Image file name (as listed in the split files) -> sample.
 
     Raises:
         FileNotFoundError: ``annotations.csv`` is missing.
-        ValueError: Wrong header, unknown class name or a repeated image.
+        ValueError: A malformed file, a class not in ``class_names``, a row without a
+            neutral face, or two rows with the same image file name.
     """
     annotation_file = data_root / 'annotations.csv'
-    if not annotation_file.is_file():
-        raise FileNotFoundError(
-            f'{annotation_file}: missing; run '
-            'tools/dataset_converters/prepare_ckplus.py first')
+    class_index = {name: index for index, name in enumerate(class_names)}
     samples = {}
-    with open(annotation_file, newline='') as file:
-        reader = csv.reader(file)
-        header = next(reader, None)
-        if header != ANNOTATION_HEADER:
-            raise ValueError(f'{annotation_file}: header {header}, expected '
-                             f'{",".join(ANNOTATION_HEADER)}')
-        for line_number, row in enumerate(reader, start=2):
-            if len(row) != len(ANNOTATION_HEADER):
-                raise ValueError(f'{annotation_file}:{line_number}: expected '
-                                 f'{len(ANNOTATION_HEADER)} columns, got '
-                                 f'{len(row)}')
-            image, label, subject, _, neutral = row
-            if label not in CKPLUS_CLASSES:
-                raise ValueError(
-                    f'{annotation_file}:{line_number}: unknown class '
-                    f'{label!r}; expected one of {", ".join(CKPLUS_CLASSES)}')
-            name = Path(image).name
-            if name in samples:
-                raise ValueError(f'{annotation_file}:{line_number}: image '
-                                 f'{name} is listed twice')
-            samples[name] = Sample(image, CKPLUS_CLASSES.index(label), subject,
-                                   neutral)
+    for annotation in read_annotation_file(annotation_file):
+        if annotation.label not in class_index:
+            raise ValueError(
+                f'{annotation.location}: class {annotation.label!r} is not in '
+                f'--classes ({", ".join(class_names)}); pass the dataset\'s class '
+                f'list, a set name ({", ".join(CLASS_SETS)}) or the names in order')
+        if not annotation.neutral:
+            raise ValueError(
+                f'{annotation.location}: {annotation.image} has no neutral face; Eq. 1 '
+                'masks subtract each image\'s neutral face of the same sequence. For '
+                'data without neutral faces (AffectNet, single photos) borrow masks '
+                'built on another dataset by class name, e.g. CK+\'s imgs_res/all '
+                '(configs/fmpn/fmpn_inceptionv3_affectnet.py), and/or add landmark prior '
+                'maps (LandmarkPriorMask, configs/fmpn/'
+                'fmpn-landmark-prior_inceptionv3_affectnet.py)')
+        name = Path(annotation.image).name
+        if name in samples:
+            raise ValueError(f'{annotation.location}: image file name {name} is '
+                             f'also used by {samples[name].image}; the split files '
+                             'list names only, so each must be unique')
+        samples[name] = Sample(annotation.image, class_index[annotation.label],
+                               annotation.subject, annotation.neutral)
     return samples
-
-
-def read_image_names(split_file: Path) -> List[str]:
-    """Image names of a ``train_ids_K.csv`` / ``test_ids_K.csv`` file, one per line.
-
-    Args:
-        split_file (Path): The split file.
-
-    Returns:
-        list[str]: Non-empty stripped lines.
-    """
-    return [
-        line.strip() for line in split_file.read_text().splitlines()
-        if line.strip()
-    ]
 
 
 def fold_training_samples(data_root: Path, fold: int,
@@ -120,7 +112,7 @@ def fold_training_samples(data_root: Path, fold: int,
     Args:
         data_root (Path): The converted dataset folder.
         fold (int): Fold index K.
-        samples (dict[str, Sample]): From :func:`read_annotations`.
+        samples (dict[str, Sample]): From :func:`read_samples`.
 
     Returns:
         list[Sample]: In the order of ``train_ids_K.csv``.
@@ -133,20 +125,21 @@ def fold_training_samples(data_root: Path, fold: int,
     train_file = data_root / f'train_ids_{fold}.csv'
     if not train_file.is_file():
         raise FileNotFoundError(f'{train_file}: missing; choose --folds among '
-                                'the folds that prepare_ckplus.py wrote')
-    names = read_image_names(train_file)
+                                'the folds that the converter wrote')
+    names = read_image_list(train_file)
     unknown = [name for name in names if name not in samples]
     if unknown:
         raise ValueError(
             f'{train_file}: {len(unknown)} image(s) not in annotations.csv, '
-            f'e.g. {", ".join(unknown[:3])}; rerun prepare_ckplus.py')
+            f'e.g. {", ".join(unknown[:3])}; rerun the converter')
     training = [samples[name] for name in names]
     test_file = data_root / f'test_ids_{fold}.csv'
     if test_file.is_file():
+        # Rows without a subject ('') cannot be checked.
         test_subjects = {
             samples[name].subject
-            for name in read_image_names(test_file) if name in samples
-        }
+            for name in read_image_list(test_file) if name in samples
+        } - {''}
         shared = sorted(test_subjects & {sample.subject
                                          for sample in training})
         if shared:
@@ -157,6 +150,21 @@ def fold_training_samples(data_root: Path, fold: int,
     return training
 
 
+def class_names_argument(values: Sequence[str]) -> Tuple[str, ...]:
+    """The ``--classes`` list: one set name of ``CLASS_SETS``, or the class names in order.
+
+    Args:
+        values (Sequence[str]): The words given after ``--classes``.
+
+    Returns:
+        tuple[str, ...]: Class names in mask index order.
+
+    Raises:
+        ValueError: One word that is not a set name, or a repeated class name.
+    """
+    return resolve_class_names(values[0] if len(values) == 1 else values)
+
+
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Write the ground-truth motion masks (FMPN Eq. 1) of each '
@@ -164,7 +172,16 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         'data_root',
         type=Path,
-        help='folder written by tools/dataset_converters/prepare_ckplus.py')
+        help='folder written by a converter in tools/dataset_converters/ '
+        '(annotations.csv with neutral faces, train_ids_K.csv)')
+    parser.add_argument(
+        '--classes',
+        nargs='+',
+        default=['ckplus'],
+        metavar='NAME',
+        help=f'class list in mask index order C: a set name ({", ".join(CLASS_SETS)}; '
+        'basic6 for Oulu-CASIA and MMI) or the class names in order '
+        '(default: ckplus)')
     parser.add_argument(
         '--folds',
         type=int,
@@ -188,7 +205,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
     data_root = args.data_root
     try:
-        samples = read_annotations(data_root)
+        class_names = class_names_argument(args.classes)
+        samples = read_samples(data_root, class_names)
         folds = args.folds if args.folds is not None else sorted(
             int(match[1]) for match in (_TRAIN_SPLIT.match(path.name)
                                         for path in data_root.iterdir())
@@ -203,8 +221,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.all_subjects:
         training_by_split[ALL_SUBJECTS] = sorted(samples.values())
     if not training_by_split:
-        print(f'error: {data_root} has no train_ids_K.csv; run '
-              'prepare_ckplus.py first or pass --all-subjects', file=sys.stderr)
+        print(f'error: {data_root} has no train_ids_K.csv; run a converter '
+              'first or pass --all-subjects', file=sys.stderr)
         return 2
     existing = [
         data_root / 'imgs_res' / split for split in training_by_split
@@ -240,8 +258,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 [faces[sample.image] for sample in training],
                 [faces[sample.neutral] for sample in training],
                 [sample.label_index for sample in training],
-                num_classes=len(CKPLUS_CLASSES),
-                class_names=CKPLUS_CLASSES,
+                num_classes=len(class_names),
+                class_names=class_names,
                 split_name=split_name)
         except ValueError as err:
             print(f'error: {err}', file=sys.stderr)
@@ -250,9 +268,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         for class_index, mask in enumerate(masks):
             write_png_atomic(mask_dir / f'{class_index}.png', mask)
         write_png_atomic(mask_dir / 'montage.png',
-                         motion_mask_montage(masks, CKPLUS_CLASSES))
+                         motion_mask_montage(masks, class_names))
         counts = np.bincount([sample.label_index for sample in training],
-                             minlength=len(CKPLUS_CLASSES))
+                             minlength=len(class_names))
         print(f'{split_name}: {len(training)} training images '
               f'({", ".join(map(str, counts))} per class) -> {mask_dir}')
     return 0

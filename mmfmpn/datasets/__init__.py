@@ -3,8 +3,8 @@ from .categories import (AFFECTNET7_CLASSES, BASIC6_CLASSES, CKPLUS_CLASSES,
                          CLASS_SETS, class_index_map, resolve_class_names)
 from .ckplus import CKPlusDataset, read_split_file
 from .fer_annotation import (AffectNetDataset, FERAnnotationDataset,
-                             MMIDataset, OuluCASIADataset, read_image_list)
-from .folds import subject_fold_split_files, subject_folds
+                             MMIDataset, OuluCASIADataset)
+from .folds import read_image_list, subject_fold_split_files, subject_folds
 from .transforms import *  # noqa: F401,F403
 
 __all__ = [

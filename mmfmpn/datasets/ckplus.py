@@ -8,6 +8,7 @@ from mmpretrain.registry import DATASETS
 
 from mmfmpn.utils import load_restricted_pickle
 from .categories import CKPLUS_CLASSES
+from .folds import read_image_list
 
 _IMAGE_NAME = re.compile(r'^(S\d+)_(\d+)_(\d+)\.png$')
 
@@ -27,12 +28,7 @@ def read_split_file(path: str) -> List[str]:
     """
     if not osp.isfile(path):
         raise FileNotFoundError(f'Split file {path} does not exist.')
-    with open(path) as file:
-        names = [line.strip() for line in file]
-    names = [name for name in names if name]
-    if not names:
-        raise ValueError(f'Split file {path} is empty; expected one image '
-                         'file name per line such as S005_001_00000009.png.')
+    names = read_image_list(path)
     for line_no, name in enumerate(names, 1):
         if not _IMAGE_NAME.match(name):
             raise ValueError(

@@ -10,30 +10,10 @@ from mmpretrain.registry import DATASETS
 from .annotation_file import FERAnnotation, read_annotation_file
 from .categories import (AFFECTNET7_CLASSES, BASIC6_CLASSES, class_index_map,
                          resolve_class_names)
-from .folds import subject_fold_split_files
+from .folds import read_image_list, subject_fold_split_files
 
 #: Splits that folds computed from the subjects provide.
 _FOLD_SPLITS = ('train', 'test')
-
-
-def read_image_list(path: Union[str, Path]) -> List[str]:
-    """Read a split file: one image name (or relative path) per line, no header.
-
-    Args:
-        path (str | Path): e.g. ``train_ids_0.csv`` or ``val_ids.csv``.
-
-    Returns:
-        list[str]: The non-empty stripped lines.
-
-    Raises:
-        ValueError: The file lists no image.
-    """
-    names = [line.strip() for line in Path(path).read_text().splitlines()]
-    names = [name for name in names if name]
-    if not names:
-        raise ValueError(f'{path}: empty split file; expected one image file name '
-                         'per line')
-    return names
 
 
 @DATASETS.register_module()

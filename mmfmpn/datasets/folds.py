@@ -3,7 +3,8 @@
 The split files are the FMPN authors' format: ``train_ids_K.csv`` / ``test_ids_K.csv`` with one
 image file name per line and no header.
 """
-from typing import Dict, List, Mapping, Sequence
+from pathlib import Path
+from typing import Dict, List, Mapping, Sequence, Union
 
 
 def subject_folds(subjects: Sequence[str], num_folds: int) -> Dict[str, int]:
@@ -11,8 +12,9 @@ def subject_folds(subjects: Sequence[str], num_folds: int) -> Dict[str, int]:
 
     Subjects are sorted ascending and cut into ``num_folds`` contiguous blocks whose
     boundaries are ``round(j * N / num_folds)`` (half up); block ``j`` becomes fold
-    ``num_folds - 1 - j``, so the first subjects form the last fold. This is the rule of
-    ``tools/dataset_converters/prepare_ckplus.py``, which reproduces the released CK+ folds.
+    ``num_folds - 1 - j``, so the first subjects form the last fold. On the 118 labelled
+    CK+ subjects this gives blocks of 12, 12, 11, 12, 12, 12, 12, 11, 12, 12 and reproduces
+    the released ``test_ids_K.csv`` exactly (``tests/test_prepare_ckplus.py``).
 
     Args:
         subjects (Sequence[str]): Subject ids such as ``'P001'`` (duplicates are ignored).
@@ -28,8 +30,8 @@ def subject_folds(subjects: Sequence[str], num_folds: int) -> Dict[str, int]:
     if num_folds < 2 or len(ordered) < num_folds:
         raise ValueError(
             f'cannot split {len(ordered)} subjects into {num_folds} '
-            'subject-independent folds; use 2 <= number of folds <= the number of '
-            'subjects')
+            'subject-independent folds; use 2 <= number of folds (--num-folds of a '
+            'converter, num_folds of a dataset) <= the number of subjects')
     count = len(ordered)
     # Integer form of round-half-up(j * count / num_folds), free of float error.
     bounds = [(2 * j * count + num_folds) // (2 * num_folds)
@@ -64,3 +66,23 @@ def subject_fold_split_files(subject_of_image: Mapping[str, str],
         ]
         split_files[f'test_ids_{fold}.csv'] = test
     return split_files
+
+
+def read_image_list(path: Union[str, Path]) -> List[str]:
+    """Read a split file: one image name (or relative path) per line, no header.
+
+    Args:
+        path (str | Path): e.g. ``train_ids_0.csv`` or ``val_ids.csv``.
+
+    Returns:
+        list[str]: The non-empty stripped lines.
+
+    Raises:
+        ValueError: The file lists no image.
+    """
+    names = [line.strip() for line in Path(path).read_text().splitlines()]
+    names = [name for name in names if name]
+    if not names:
+        raise ValueError(f'{path} is empty; a split file lists one image file name '
+                         'per line, no header')
+    return names

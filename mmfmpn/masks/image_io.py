@@ -10,6 +10,30 @@ import numpy as np
 PathLike = Union[str, Path]
 
 
+def read_image_file(path: PathLike,
+                    flags: int = cv2.IMREAD_GRAYSCALE,
+                    fix: str = 'replace it with a valid image file') -> np.ndarray:
+    """Read an image file with OpenCV, or say why it cannot be read.
+
+    Args:
+        path (str | Path): Any format OpenCV reads.
+        flags (int): ``cv2.IMREAD_GRAYSCALE`` (default) or ``cv2.IMREAD_COLOR``.
+        fix (str): What the error message tells the user to do.
+
+    Returns:
+        np.ndarray: ``(H, W)`` gray or ``(H, W, 3)`` BGR uint8, as ``flags`` asks.
+
+    Raises:
+        ValueError: The file is missing or OpenCV cannot decode it.
+    """
+    image = cv2.imread(str(path), flags)
+    if image is None:
+        reason = ('missing image' if not Path(path).is_file() else
+                  'unreadable image (corrupt or not an image format)')
+        raise ValueError(f'{path}: {reason}; {fix}')
+    return image
+
+
 def read_gray_image(path: PathLike) -> np.ndarray:
     """Read an image file as 8-bit gray.
 
@@ -22,13 +46,7 @@ def read_gray_image(path: PathLike) -> np.ndarray:
     Raises:
         ValueError: The file is missing or OpenCV cannot decode it.
     """
-    image = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
-    if image is None:
-        reason = 'no such file' if not Path(path).exists() else (
-            'not a readable image')
-        raise ValueError(f'{path}: {reason}; replace it with a valid image '
-                         'file')
-    return image
+    return read_image_file(path)
 
 
 def _current_umask() -> int:

@@ -19,8 +19,6 @@ The default folds follow the FMPN authors' released CK+ split: subjects sorted a
 into contiguous blocks, the first block is the last fold (see :func:`subject_folds`).
 """
 import argparse
-import csv
-import io
 import pickle
 import re
 import sys
@@ -37,7 +35,12 @@ import numpy as np  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.progress import track  # noqa: E402
 
+from mmfmpn.datasets.annotation_file import (FERAnnotation,  # noqa: E402
+                                             annotations_csv_text)
 from mmfmpn.datasets.categories import CKPLUS_CLASSES  # noqa: E402
+# subject_folds is the fold rule this converter applies; kept importable from here.
+from mmfmpn.datasets.folds import (read_image_list,  # noqa: E402,F401
+                                   subject_fold_split_files, subject_folds)
 from mmfmpn.masks.alignment import (align_face, ckplus_frame_key,  # noqa: E402
                                     five_points_from_68,
                                     load_mtcnn_five_points)
@@ -52,7 +55,6 @@ CROP_SIZE = 70
 #: Value of an unlabelled sequence in ``emotion_labels.pkl`` (the authors' convention).
 UNLABELLED = -1.0
 
-ANNOTATION_HEADER = ('image', 'label', 'subject', 'sequence', 'neutral')
 _SUBJECT_DIR = re.compile(r'^S\d+$')
 _SEQUENCE_DIR = re.compile(r'^\d+$')
 _FRAME_NAME = re.compile(r'^(S\d+)_(\d+)_(\d+)\.png$')
@@ -221,42 +223,6 @@ def read_landmark_five_points(ck_root: Path, frame_path: Path) -> np.ndarray:
     return five_points_from_68(values.reshape(68, 2))
 
 
-def subject_folds(subjects: Sequence[str], num_folds: int) -> Dict[str, int]:
-    """Assign subjects to folds as in the FMPN authors' released CK+ split.
-
-    Subjects are sorted ascending and cut into ``num_folds`` contiguous blocks whose
-    boundaries are ``round(j * N / num_folds)`` (half up); block ``j`` becomes fold
-    ``num_folds - 1 - j``, so the first subjects form the last fold. On the 118 labelled
-    CK+ subjects this gives blocks of 12, 12, 11, 12, 12, 12, 12, 11, 12, 12 and reproduces
-    the released ``test_ids_K.csv`` exactly.
-
-    Args:
-        subjects (Sequence[str]): Subject ids such as ``'S005'`` (duplicates are ignored).
-        num_folds (int): Number of folds, at most the number of subjects.
-
-    Returns:
-        dict[str, int]: Subject -> fold index in ``[0, num_folds)``.
-
-    Raises:
-        ValueError: Fewer subjects than folds, or ``num_folds < 2``.
-    """
-    ordered = sorted(set(subjects))
-    if num_folds < 2 or len(ordered) < num_folds:
-        raise ValueError(
-            f'cannot split {len(ordered)} subjects into {num_folds} '
-            'subject-independent folds; use 2 <= --num-folds <= the number of '
-            'subjects')
-    count = len(ordered)
-    # Integer form of round-half-up(j * count / num_folds), free of float error.
-    bounds = [(2 * j * count + num_folds) // (2 * num_folds)
-              for j in range(num_folds + 1)]
-    return {
-        subject: num_folds - 1 - block
-        for block in range(num_folds)
-        for subject in ordered[bounds[block]:bounds[block + 1]]
-    }
-
-
 def convert_sequence(sequence: RawSequence, label_index: int,
                      frame_five_points) -> ConvertedSequence:
     """Align the neutral first frame and the expressive last frames of a sequence.
@@ -311,6 +277,7 @@ def read_split_files(split_dir: Path,
 
     Raises:
         FileNotFoundError: A split file is missing.
+        ValueError: A split file lists no image.
     """
     splits = {}
     for fold in range(num_folds):
@@ -321,10 +288,7 @@ def read_split_files(split_dir: Path,
                     f'{split_file}: missing; --split-dir needs train_ids_K.csv '
                     f'and test_ids_K.csv for K = 0..{num_folds - 1} (set '
                     '--num-folds to match)')
-            splits[split_file.name] = [
-                line.strip() for line in split_file.read_text().splitlines()
-                if line.strip()
-            ]
+            splits[split_file.name] = read_image_list(split_file)
     return splits
 
 
@@ -339,21 +303,9 @@ def default_split_files(converted: Sequence[ConvertedSequence],
     Returns:
         dict[str, list[str]]: File name -> sorted image names.
     """
-    fold_of_subject = subject_folds(
-        [item.sequence.subject for item in converted], num_folds)
-    test_images: List[List[str]] = [[] for _ in range(num_folds)]
-    for item in converted:
-        test_images[fold_of_subject[item.sequence.subject]].extend(
-            item.expressive_names)
-    all_images = sorted(name for names in test_images for name in names)
-    splits = {}
-    for fold in range(num_folds):
-        test_set = set(test_images[fold])
-        splits[f'train_ids_{fold}.csv'] = [
-            name for name in all_images if name not in test_set
-        ]
-        splits[f'test_ids_{fold}.csv'] = sorted(test_set)
-    return splits
+    return subject_fold_split_files(
+        {name: item.sequence.subject
+         for item in converted for name in item.expressive_names}, num_folds)
 
 
 def annotations_text(converted: Sequence[ConvertedSequence]) -> str:
@@ -365,15 +317,19 @@ def annotations_text(converted: Sequence[ConvertedSequence]) -> str:
     Returns:
         str: CSV text with header ``image,label,subject,sequence,neutral``.
     """
-    rows = sorted((f'imgs/{name}', CKPLUS_CLASSES[item.label_index],
-                   item.sequence.subject, item.sequence.key,
-                   f'neutral/{item.neutral_name}') for item in converted
-                  for name in item.expressive_names)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator='\n')
-    writer.writerow(ANNOTATION_HEADER)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    annotations = [
+        FERAnnotation(
+            image=f'imgs/{frame_path.name}',
+            label=CKPLUS_CLASSES[item.label_index],
+            location=str(frame_path),
+            subject=item.sequence.subject,
+            sequence=item.sequence.key,
+            neutral=f'neutral/{item.neutral_name}')
+        for item in converted
+        for frame_path in item.sequence.frame_paths[-NUM_EXPRESSIVE_FRAMES:]
+    ]
+    return annotations_csv_text(
+        sorted(annotations, key=lambda annotation: annotation.image))
 
 
 def check_given_splits(splits: Dict[str, List[str]],

@@ -30,7 +30,8 @@ from rich.progress import track
 
 from mmfmpn.masks.alignment import (align_face, alignment_matrix,
                                     five_points_from_68, transform_points)
-from mmfmpn.masks.image_io import write_png_atomic, write_text_atomic
+from mmfmpn.masks.image_io import (read_image_file, write_png_atomic,
+                                   write_text_atomic)
 from ..annotation_file import FERAnnotation, annotations_csv_text
 
 #: Side of the aligned square faces, as the CK+ faces and masks.
@@ -68,13 +69,12 @@ def read_image(path: Path) -> np.ndarray:
     Raises:
         BadSampleError: The file is missing or OpenCV cannot decode it.
     """
-    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
-    if image is None:
-        reason = ('missing image' if not Path(path).is_file() else
-                  'unreadable image (corrupt or not an image format)')
-        raise BadSampleError(f'{path}: {reason}; restore the file from the dataset '
-                             'archive, or rerun with --skip-bad to leave it out')
-    return image
+    try:
+        return read_image_file(
+            path, cv2.IMREAD_COLOR, fix='restore the file from the dataset archive, '
+            'or rerun with --skip-bad to leave it out')
+    except ValueError as err:
+        raise BadSampleError(str(err)) from None
 
 
 def five_points(landmarks: np.ndarray) -> np.ndarray:
