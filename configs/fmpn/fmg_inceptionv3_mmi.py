@@ -1,5 +1,5 @@
 # FMPN stage 1 on MMI (frontal videos): the mask generator alone, six classes.
-# Data: tools/dataset_converters/prepare_mmi.py, then tools/make_masks.py.
+# Data: tools/dataset_converters/prepare_mmi.py, then tools/make_masks.py --classes basic6.
 _base_ = ['./fmg_inceptionv3_ckplus.py']
 
 dataset_type = 'MMIDataset'

@@ -1,5 +1,5 @@
 # FMPN stage 1 on Oulu-CASIA (VIS, strong light): the mask generator alone, six classes.
-# Data: tools/dataset_converters/prepare_oulu_casia.py, then tools/make_masks.py.
+# Data: tools/dataset_converters/prepare_oulu_casia.py, then tools/make_masks.py --classes basic6.
 _base_ = ['./fmg_inceptionv3_ckplus.py']
 
 dataset_type = 'OuluCASIADataset'
