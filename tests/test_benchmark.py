@@ -1,0 +1,103 @@
+"""The benchmark tools run and report what they say; the fast configs build.
+
+Nothing here asserts on time: the numbers only have to exist and be positive.
+"""
+import json
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+
+from raw_ckplus_fixture import load_tool
+from mmfmpn.utils.benchmark import build_fmpn_and_bare, find_input_size
+
+benchmark = load_tool('tools/analysis_tools/benchmark.py')
+pipeline_benchmark = load_tool('tools/analysis_tools/pipeline_benchmark.py')
+
+TINY_CONFIG = 'tests/configs/fmpn_tiny.py'
+FAST_STAGE1 = 'configs/fmpn/fmg-fast_inceptionv3_ckplus.py'
+FAST_STAGE2 = 'configs/fmpn/fmpn-fast_inceptionv3_ckplus.py'
+
+
+def test_benchmark_json_has_every_measurement(tmp_path):
+    out = tmp_path / 'benchmark.json'
+    assert benchmark.main([
+        TINY_CONFIG, '--steps', '2', '--warmup', '0', '--batch-size', '2',
+        '--json', str(out)
+    ]) == 0
+    result = json.loads(out.read_text())
+    assert result['input_size'] == [28, 28]
+    assert result['phase'] == 'joint'
+    assert result['device'] == 'cpu'
+    for name in ('fmpn', 'bare'):
+        measured = result['models'][name]
+        for key in ('train_step_wall_s', 'train_step_cpu_s',
+                    'inference_step_wall_s', 'inference_step_cpu_s',
+                    'inference_img_per_s', 'train_peak_memory_mb',
+                    'inference_peak_memory_mb'):
+            assert measured[key] > 0, (name, key)
+        assert len(measured['train_step_wall_s_all']) == 2
+    for key in ('train_step_wall_ratio', 'train_step_cpu_ratio',
+                'inference_step_wall_ratio', 'inference_step_cpu_ratio'):
+        assert result[key] > 0, key
+    parts = result['complexity']
+    for part in ('mask_generator', 'fusion', 'classifier'):
+        assert parts[part]['params'] > 0 and parts[part]['flops'] > 0, part
+    assert parts['fmpn_total']['flops'] == pytest.approx(
+        sum(parts[p]['flops']
+            for p in ('mask_generator', 'fusion', 'classifier')))
+
+
+def test_benchmark_times_the_configured_phase(tmp_path):
+    out = tmp_path / 'benchmark.json'
+    assert benchmark.main([
+        TINY_CONFIG, '--steps', '1', '--warmup', '0', '--no-memory',
+        '--no-complexity', '--json', str(out), '--cfg-options',
+        'model.phase=mask_generator'
+    ]) == 0
+    result = json.loads(out.read_text())
+    assert result['phase'] == 'mask_generator'
+    assert result['complexity'] is None
+    assert 'train_peak_memory_mb' not in result['models']['fmpn']
+    assert result['models']['fmpn']['train_step_wall_s'] > 0
+
+
+def test_pipeline_benchmark_on_a_stand_in(tmp_path):
+    out = tmp_path / 'pipeline.json'
+    assert pipeline_benchmark.main([
+        TINY_CONFIG, '--num-samples', '8', '--warmup', '2',
+        '--stand-in-size', '32', '--json', str(out)
+    ]) == 0
+    result = json.loads(out.read_text())
+    assert result['img_per_s'] > 0
+    names = [entry['transform'] for entry in result['transforms']]
+    assert names[:2] == ['LoadImageFromFile', 'LoadMotionMask']
+    assert all(entry['ms'] >= 0 for entry in result['transforms'])
+
+
+def test_input_size_comes_from_the_test_pipeline():
+    assert find_input_size(Config.fromfile(FAST_STAGE2)) == (299, 299)
+    assert find_input_size(Config.fromfile(TINY_CONFIG)) == (28, 28)
+
+
+def test_fast_config_mask_matches_the_input_size():
+    cfg = Config.fromfile(FAST_STAGE2)
+    init_default_scope('mmpretrain')
+    fmpn, _ = build_fmpn_and_bare(cfg.model)
+    assert fmpn.mask_generator.working_size == (70, 70)
+    gray = torch.rand(2, 1, *find_input_size(cfg))
+    with torch.no_grad():
+        motion_mask = fmpn.eval().mask_generator(gray)
+    assert motion_mask.shape == gray.shape
+    assert 0 <= motion_mask.min() and motion_mask.max() <= 1
+
+
+def test_fast_stages_share_their_mask_generator():
+    """Stage 2 loads stage 1's checkpoint, which loads shape-mismatched
+    weights with only a warning: the two must build the same FMG."""
+    stage1, stage2 = Config.fromfile(FAST_STAGE1), Config.fromfile(FAST_STAGE2)
+    assert stage1.model.phase == 'mask_generator'
+    assert stage2.model.get('phase', 'joint') == 'joint'
+    assert stage1.model.mask_generator == stage2.model.mask_generator
+    assert 'fmg-fast_inceptionv3_ckplus' in stage2.load_from

@@ -1,0 +1,273 @@
+"""What the motion prior costs: an FMPN config against its bare classifier.
+
+In one process, with the two models' steps interleaved (A B, B A, ...) so that
+machine load hits both alike, on random data at the config's input size:
+
+- training-step time (data preprocessor, forward in the config's phase,
+  backward, optimiser step of the config's optimiser),
+- inference throughput (``predict`` under ``no_grad``),
+- peak step memory,
+- parameters and FLOPs of each FMPN part (mask generator, fusion net,
+  backbone + neck + head).
+
+The bare model is an ``ImageClassifier`` with the same backbone, neck and head
+and a plain ``ClsDataPreprocessor``. Pretrained initialisation is switched off,
+so nothing is downloaded.
+
+Usage:
+    python tools/analysis_tools/benchmark.py \
+        configs/fmpn/fmpn_inceptionv3_ckplus.py --batch-size 4 --steps 5 \
+        --threads 1 --json work_dirs/benchmark.json
+"""
+import argparse
+import json
+import platform
+import statistics
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+# Run from a checkout without installing the package.
+REPO_ROOT = Path(__file__).resolve().parents[2]
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+import torch  # noqa: E402
+from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.registry import init_default_scope  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.progress import Progress  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+import mmfmpn  # noqa: E402,F401  registers the FMPN modules
+from mmfmpn.masks.image_io import write_text_atomic  # noqa: E402
+from mmfmpn.utils.benchmark import (MEMORY_METHODS, MODEL_NAMES,  # noqa: E402
+                                    build_benchmark_optim_wrapper,
+                                    build_fmpn_and_bare, find_input_size,
+                                    make_batch, make_inference_step,
+                                    make_train_step, median_ratio,
+                                    part_complexity, peak_step_memory,
+                                    time_interleaved)
+
+
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description='Time and size an FMPN config against the same '
+        'classifier without the motion prior.')
+    parser.add_argument('config', help='an FMPNClassifier config file')
+    parser.add_argument('--batch-size', type=int, default=4,
+                        help='images per step (default: 4)')
+    parser.add_argument('--steps', type=int, default=5,
+                        help='timed steps of each model, for training and '
+                        'for inference (default: 5)')
+    parser.add_argument('--warmup', type=int, default=1,
+                        help='untimed steps of each model first (default: 1)')
+    parser.add_argument(
+        '--input-size', type=int, nargs='+', metavar='SIZE',
+        help='input HEIGHT [WIDTH] (default: the crop of the test pipeline)')
+    parser.add_argument(
+        '--device', choices=['cpu', 'cuda'],
+        default='cuda' if torch.cuda.is_available() else 'cpu',
+        help='default: cuda if available, else cpu')
+    parser.add_argument(
+        '--threads', type=int,
+        help="CPU threads of torch (default: torch's own); on a CPU shared "
+        'with other jobs, 1 gives the steadiest figures')
+    parser.add_argument('--amp', action='store_true',
+                        help='mixed precision: fp16 with loss scaling on '
+                        'CUDA, bf16 autocast on CPU (slow on CPUs without '
+                        'native bf16)')
+    parser.add_argument('--channels-last', action='store_true',
+                        help='channels-last weights and inputs')
+    parser.add_argument('--no-memory', action='store_true',
+                        help='skip the peak-memory step (on CPU it runs '
+                        'under torch.profiler, slowly)')
+    parser.add_argument('--no-complexity', action='store_true',
+                        help='skip counting parameters and FLOPs')
+    parser.add_argument('--json', metavar='OUT',
+                        help='also write the results to this JSON file')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override config settings, e.g. '
+        'model.mask_generator.working_size=70')
+    args = parser.parse_args(argv)
+    if args.batch_size < 1 or args.steps < 1 or args.warmup < 0:
+        parser.error('--batch-size and --steps must be >= 1, --warmup >= 0')
+    if args.input_size is not None and len(args.input_size) > 2:
+        parser.error('--input-size takes HEIGHT [WIDTH]')
+    if args.device == 'cuda' and not torch.cuda.is_available():
+        parser.error('--device cuda: CUDA is not available')
+    if args.threads is not None and args.threads < 1:
+        parser.error('--threads must be >= 1')
+    return args
+
+
+def run_benchmark(args: argparse.Namespace) -> dict:
+    """Run every measurement; returns the JSON-ready result."""
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
+    if args.input_size is None:
+        input_size = find_input_size(cfg)
+    else:
+        input_size = (args.input_size[0], args.input_size[-1])
+    fmpn, bare = build_fmpn_and_bare(cfg.model)
+    models = dict(fmpn=fmpn, bare=bare)
+    complexity = None if args.no_complexity else part_complexity(
+        fmpn, bare, input_size)
+
+    # Inception V3 classifies inside its backbone; other heads do it.
+    num_classes = (cfg.model.head.get('num_classes')
+                   or cfg.model.backbone.get('num_classes'))
+    batch = make_batch(args.batch_size, input_size, num_classes)
+    for model in models.values():
+        model.to(args.device)
+        if args.channels_last:
+            model.to(memory_format=torch.channels_last)
+    train_steps = {
+        name: make_train_step(
+            model,
+            build_benchmark_optim_wrapper(model, cfg.optim_wrapper,
+                                          args.device, args.amp), batch,
+            args.device, args.amp, args.channels_last)
+        for name, model in models.items()
+    }
+    inference_steps = {
+        name: make_inference_step(model, batch, args.device, args.amp,
+                                  args.channels_last)
+        for name, model in models.items()
+    }
+
+    results = {name: dict() for name in MODEL_NAMES}
+    ratios = dict()
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        for mode, steps in (('train', train_steps),
+                            ('inference', inference_steps)):
+            for model in models.values():
+                model.train(mode == 'train')
+            task = progress.add_task(
+                f'{mode} steps', total=args.warmup + args.steps)
+            seconds = time_interleaved(
+                steps, args.steps, args.warmup, args.device,
+                lambda: progress.advance(task))
+            for name in MODEL_NAMES:
+                results[name].update(summarize_model(
+                    mode, seconds[name], args.batch_size))
+                if not args.no_memory:
+                    results[name][f'{mode}_peak_memory_mb'] = peak_step_memory(
+                        steps[name], args.device) / 2**20
+            for clock in ('wall', 'cpu'):
+                ratios[f'{mode}_step_{clock}_ratio'] = median_ratio(
+                    seconds['fmpn'][clock], seconds['bare'][clock])
+
+    return dict(
+        config=args.config,
+        phase=fmpn.phase,
+        device=args.device,
+        device_name=(torch.cuda.get_device_name() if args.device == 'cuda'
+                     else platform.processor() or platform.machine()),
+        torch_threads=torch.get_num_threads(),
+        torch_version=torch.__version__,
+        batch_size=args.batch_size,
+        input_size=list(input_size),
+        amp=args.amp,
+        channels_last=args.channels_last,
+        steps=args.steps,
+        warmup=args.warmup,
+        models=results,
+        **ratios,
+        memory_method=None if args.no_memory else MEMORY_METHODS[args.device],
+        complexity=complexity)
+
+
+def summarize_model(mode: str, seconds: dict, batch_size: int) -> dict:
+    """Median and all step times of one model (and img/s for inference).
+
+    Args:
+        mode (str): ``'train'`` or ``'inference'``.
+        seconds (dict): ``wall`` and ``cpu`` lists from ``time_interleaved``.
+        batch_size (int): Images per step.
+
+    Returns:
+        dict: ``{mode}_step_{clock}_s`` medians, ``{mode}_step_{clock}_s_all``
+        lists and, for inference, ``inference_img_per_s`` (wall clock).
+    """
+    summary = dict()
+    for clock in ('wall', 'cpu'):
+        summary[f'{mode}_step_{clock}_s'] = statistics.median(seconds[clock])
+        summary[f'{mode}_step_{clock}_s_all'] = seconds[clock]
+    if mode == 'inference':
+        summary['inference_img_per_s'] = (
+            batch_size / summary['inference_step_wall_s'])
+    return summary
+
+
+def print_report(result: dict, console: Console) -> None:
+    """Print the timing table and the per-part complexity table."""
+    precision = 'AMP' if result['amp'] else 'fp32'
+    title = (f'{result["config"]}  phase={result["phase"]}  '
+             f'{result["input_size"][0]}x{result["input_size"][1]}  '
+             f'batch {result["batch_size"]}  {result["device"]} '
+             f'({result["torch_threads"]} threads)  {precision}'
+             f'{"  channels-last" if result["channels_last"] else ""}  '
+             f'median of {result["steps"]}')
+    fmpn, bare = result['models']['fmpn'], result['models']['bare']
+    console.print(title)
+    table = Table()
+    for column in ('', 'FMPN', 'bare classifier', 'FMPN / bare'):
+        table.add_column(column, justify='right' if column else 'left')
+    clocks = ['wall'] + (['cpu'] if result['device'] == 'cpu' else [])
+    for mode in ('train', 'inference'):
+        for clock in clocks:
+            key = f'{mode}_step_{clock}_s'
+            table.add_row(f'{mode} step, {clock} (s)', f'{fmpn[key]:.3f}',
+                          f'{bare[key]:.3f}',
+                          f'{result[f"{mode}_step_{clock}_ratio"]:.2f}x')
+    table.add_row('inference (img/s)', f'{fmpn["inference_img_per_s"]:.1f}',
+                  f'{bare["inference_img_per_s"]:.1f}', '')
+    for mode in ('train', 'inference'):
+        key = f'{mode}_peak_memory_mb'
+        if key in fmpn:
+            table.add_row(f'{mode} peak memory (MB)', f'{fmpn[key]:.1f}',
+                          f'{bare[key]:.1f}',
+                          f'{fmpn[key] / max(bare[key], 1e-9):.2f}x')
+    console.print(table)
+    if result['memory_method']:
+        console.print(f'Peak memory: {result["memory_method"]}.')
+    console.print('FMPN / bare: median of the per-round ratios. cpu: CPU '
+                  'time of the process (all threads).')
+    if result['complexity']:
+        parts = Table(title='Parameters and FLOPs per image '
+                      '(a multiply-add is one FLOP)')
+        for column in ('part', 'params (M)', 'GFLOPs', 'share of FLOPs'):
+            parts.add_column(column, justify='left' if column == 'part'
+                             else 'right')
+        total = result['complexity']['fmpn_total']['flops']
+        labels = dict(mask_generator='mask generator', fusion='fusion net',
+                      classifier='backbone + neck + head',
+                      fmpn_total='FMPN total')
+        for name, label in labels.items():
+            part = result['complexity'][name]
+            parts.add_row(label, f'{part["params"] / 1e6:.3f}',
+                          f'{part["flops"] / 1e9:.3f}',
+                          f'{100 * part["flops"] / total:.1f}%')
+        console.print(parts)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = parse_args(argv)
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
+    console = Console()
+    result = run_benchmark(args)
+    print_report(result, console)
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(args.json, json.dumps(result, indent=2) + '\n')
+        console.print(f'Wrote {args.json}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
