@@ -20,16 +20,24 @@ FAST_STAGE1 = 'configs/fmpn/fmg-fast_inceptionv3_ckplus.py'
 FAST_STAGE2 = 'configs/fmpn/fmpn-fast_inceptionv3_ckplus.py'
 
 
-def test_benchmark_json_has_every_measurement(tmp_path):
+@pytest.fixture
+def one_thread():
+    """``--threads 1`` for the tool, then torch's thread count restored."""
+    threads = torch.get_num_threads()
+    yield ['--threads', '1']
+    torch.set_num_threads(threads)
+
+
+def test_benchmark_json_has_every_measurement(tmp_path, one_thread):
     out = tmp_path / 'benchmark.json'
     assert benchmark.main([
-        TINY_CONFIG, '--steps', '2', '--warmup', '0', '--batch-size', '2',
-        '--json', str(out)
+        TINY_CONFIG, '--steps', '1', '--warmup', '0', '--batch-size', '2',
+        '--json', str(out), *one_thread
     ]) == 0
     result = json.loads(out.read_text())
     assert result['input_size'] == [28, 28]
     assert result['phase'] == 'joint'
-    assert result['device'] == 'cpu'
+    assert result['device'] == 'cpu' and result['torch_threads'] == 1
     for name in ('fmpn', 'bare'):
         measured = result['models'][name]
         for key in ('train_step_wall_s', 'train_step_cpu_s',
@@ -37,7 +45,7 @@ def test_benchmark_json_has_every_measurement(tmp_path):
                     'inference_img_per_s', 'train_peak_memory_mb',
                     'inference_peak_memory_mb'):
             assert measured[key] > 0, (name, key)
-        assert len(measured['train_step_wall_s_all']) == 2
+        assert len(measured['train_step_wall_s_all']) == 1
     for key in ('train_step_wall_ratio', 'train_step_cpu_ratio',
                 'inference_step_wall_ratio', 'inference_step_cpu_ratio'):
         assert result[key] > 0, key
@@ -49,11 +57,11 @@ def test_benchmark_json_has_every_measurement(tmp_path):
             for p in ('mask_generator', 'fusion', 'classifier')))
 
 
-def test_benchmark_times_the_configured_phase(tmp_path):
+def test_benchmark_times_the_configured_phase(tmp_path, one_thread):
     out = tmp_path / 'benchmark.json'
     assert benchmark.main([
         TINY_CONFIG, '--steps', '1', '--warmup', '0', '--no-memory',
-        '--no-complexity', '--json', str(out), '--cfg-options',
+        '--no-complexity', '--json', str(out), *one_thread, '--cfg-options',
         'model.phase=mask_generator'
     ]) == 0
     result = json.loads(out.read_text())
