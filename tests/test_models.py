@@ -102,7 +102,7 @@ def test_mask_loss_is_weighted_mse():
 def test_joint_loss_has_mask_and_ce_terms():
     model = tiny_fmpn()
     losses = model.loss(torch.rand(4, 3, 32, 32), samples_with_masks(4, 32))
-    assert set(losses) == {'loss_motion_mask', 'loss'}
+    assert set(losses) == {'loss_motion_mask', 'loss_cls'}
     sum(losses.values()).backward()
     assert model.mask_generator.to_mask.weight.grad is not None
     assert model.head.fc.weight.grad is not None
@@ -120,12 +120,15 @@ def test_mask_generator_phase_trains_only_the_fmg():
     trainable = {n.split('.')[0] for n, p in model.named_parameters()
                  if p.requires_grad}
     assert trainable == {'mask_generator'}
+    predictions = model.eval().predict(torch.rand(2, 3, 32, 32))
+    assert predictions[0].pred_motion_mask.shape == (1, 32, 32)
+    assert 'pred_label' not in predictions[0]
 
 
 def test_no_mask_loss_mode_needs_no_masks():
     model = tiny_fmpn(mask_loss=None)
     samples = [DataSample().set_gt_label(i) for i in range(2)]
-    assert set(model.loss(torch.rand(2, 3, 32, 32), samples)) == {'loss'}
+    assert set(model.loss(torch.rand(2, 3, 32, 32), samples)) == {'loss_cls'}
 
 
 def test_missing_gt_mask_is_a_clear_error():

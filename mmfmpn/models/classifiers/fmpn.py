@@ -158,8 +158,9 @@ class FMPNClassifier(ImageClassifier):
 
         Returns:
             dict[str, Tensor]: ``loss_motion_mask`` (when ``mask_loss`` is
-            set) and the head's losses (except in the ``mask_generator``
-            phase, which runs no classifier).
+            set) and the head's losses, its ``loss`` renamed ``loss_cls``
+            (except in the ``mask_generator`` phase, which runs no
+            classifier).
         """
         losses = dict()
         gray = self.to_gray(inputs)
@@ -170,7 +171,10 @@ class FMPNClassifier(ImageClassifier):
         if self.phase == 'mask_generator':
             return losses
         fused = self.fusion(inputs, motion_mask * gray)
-        losses.update(self.head.loss(self.classify_fused(fused), data_samples))
+        head_losses = self.head.loss(self.classify_fused(fused), data_samples)
+        # mmengine logs the total as `loss`; the head's CE must not hide it.
+        for name, value in head_losses.items():
+            losses['loss_cls' if name == 'loss' else name] = value
         return losses
 
     def predict(self,
@@ -184,12 +188,20 @@ class FMPNClassifier(ImageClassifier):
             data_samples (list[DataSample], optional): Annotations, if any.
 
         Returns:
-            list[DataSample]: With ``pred_label``, ``pred_score`` and
-            ``pred_motion_mask`` ``(1, H, W)`` in [0, 1].
+            list[DataSample]: With ``pred_motion_mask`` ``(1, H, W)`` in
+            [0, 1], and ``pred_label`` and ``pred_score`` except in the
+            ``mask_generator`` phase, which runs no classifier.
         """
-        motion_mask, fused = self.generate_prior(inputs)
-        predictions = self.head.predict(
-            self.classify_fused(fused), data_samples, **kwargs)
+        if self.phase == 'mask_generator':
+            # Stage 1 judges the masks only; its classifier is untrained.
+            motion_mask = self.mask_generator(self.to_gray(inputs))
+            predictions = data_samples or [
+                DataSample() for _ in range(inputs.size(0))
+            ]
+        else:
+            motion_mask, fused = self.generate_prior(inputs)
+            predictions = self.head.predict(
+                self.classify_fused(fused), data_samples, **kwargs)
         for sample, mask in zip(predictions, motion_mask):
             sample.set_field(mask, 'pred_motion_mask', dtype=torch.Tensor)
         return predictions
