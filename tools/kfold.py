@@ -34,13 +34,14 @@ import os
 import os.path as osp
 import subprocess
 import sys
-from typing import List, Optional, Sequence
+from dataclasses import dataclass
+from typing import List, Optional, Sequence, Tuple
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, REPO_ROOT)
 
 from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.dist import barrier, is_main_process  # noqa: E402
+from mmengine.dist import barrier  # noqa: E402
 from mmengine.registry import RUNNERS  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
@@ -52,6 +53,40 @@ from mmfmpn.evaluation.fold_summary import (format_fold_table,  # noqa: E402
 PREDICTIONS_FILE = 'predictions.json'
 #: The authors' CK+ release has folds 0..9.
 DEFAULT_FOLDS = tuple(range(10))
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """What every stage and test of every fold shares.
+
+    Args:
+        data_root (str, optional): Dataset folder of every split. Defaults to
+            None (keep the configs').
+        cfg_options (tuple[str, ...]): ``KEY=VALUE`` overrides of every
+            config. Defaults to ().
+        launcher (str): ``'pytorch'`` when this process is one rank of a
+            torchrun job. Defaults to 'none'.
+        gpus (int): When > 0, each stage and test runs as a
+            ``tools/dist_*.sh`` job of this many processes. Defaults to 0.
+        validate (bool): Evaluate during training. Defaults to True.
+    """
+    data_root: Optional[str] = None
+    cfg_options: Tuple[str, ...] = ()
+    launcher: str = 'none'
+    gpus: int = 0
+    validate: bool = True
+
+
+def is_rank_zero() -> bool:
+    """Whether this process reports and summarises: the only one, or rank 0
+    of a torchrun job (known from RANK even before the process group)."""
+    return int(os.environ.get('RANK', '0')) == 0
+
+
+def report(message: str) -> None:
+    """Print a progress line, once per job."""
+    if is_rank_zero():
+        print(message, flush=True)
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -145,23 +180,24 @@ def parse_cfg_options(pairs: Sequence[str]) -> dict:
     return parser.parse_args(['--options', *pairs]).options if pairs else {}
 
 
-def load_config(config_file: str, fold: int, work_dir: str, args) -> Config:
-    """A config pointed at one fold, one work dir, and the command line.
+def load_config(config_file: str, fold: int, work_dir: str,
+                settings: RunSettings) -> Config:
+    """A config pointed at one fold and one work dir, with the overrides.
 
     Args:
         config_file (str): The config.
         fold (int): The fold of every split.
         work_dir (str): The runner's work dir.
-        args (Namespace): ``cfg_options``, ``data_root``, ``launcher``.
+        settings (RunSettings): Data root, overrides and launcher.
 
     Returns:
         Config: The config, ``load_from`` with ``{fold}`` filled in.
     """
     cfg = Config.fromfile(config_file)
-    cfg.merge_from_dict(parse_cfg_options(args.cfg_options))
-    cfg.launcher = args.launcher
+    cfg.merge_from_dict(parse_cfg_options(settings.cfg_options))
+    cfg.launcher = settings.launcher
     cfg.work_dir = work_dir
-    apply_fold(cfg, fold, args.data_root)
+    apply_fold(cfg, fold, settings.data_root)
     return cfg
 
 
@@ -219,18 +255,22 @@ def run_job(command: List[str]) -> None:
     env = dict(os.environ, PYTHON=sys.executable)
     env['PATH'] = osp.dirname(sys.executable) + os.pathsep + env['PATH']
     print('+ ' + ' '.join(command), flush=True)
-    subprocess.run(command, cwd=REPO_ROOT, env=env, check=True)
+    subprocess.run(command, env=env, check=True)
 
 
-def shared_job_options(fold: int, work_dir: str, args) -> List[str]:
+def shared_job_options(fold: int, work_dir: str,
+                       settings: RunSettings) -> List[str]:
     """tools/train.py / test.py options every job of a fold gets."""
     options = ['--fold', str(fold), '--work-dir', work_dir]
-    if args.data_root:
-        options += ['--data-root', args.data_root]
+    if settings.data_root:
+        options += ['--data-root', settings.data_root]
     return options
 
 
-def train_stage(config_file: str, fold: int, work_dir: str, args,
+def train_stage(config_file: str,
+                fold: int,
+                work_dir: str,
+                settings: RunSettings,
                 load_from: Optional[str] = None) -> str:
     """Train one stage of one fold unless it is done; resume if interrupted.
 
@@ -238,33 +278,35 @@ def train_stage(config_file: str, fold: int, work_dir: str, args,
         config_file (str): The stage's config.
         fold (int): The fold.
         work_dir (str): The stage's work dir.
-        args (Namespace): The command line.
+        settings (RunSettings): What every stage shares.
         load_from (str, optional): Checkpoint to start from (stage 2: the
             last stage-1 checkpoint). Defaults to None (the config's).
 
     Returns:
         str: The stage's final checkpoint.
     """
-    cfg = load_config(config_file, fold, work_dir, args)
+    cfg = load_config(config_file, fold, work_dir, settings)
     final = final_checkpoint(cfg)
     state = stage_state(cfg)
     name = osp.basename(config_file)
     if state == 'done':
-        print(f'[fold {fold}] {name}: done, {final}', flush=True)
+        report(f'[fold {fold}] {name}: done, {final}')
         return final
-    print(f'[fold {fold}] {name}: '
-          f'{"resuming" if state == "interrupted" else "training"} '
-          f'in {work_dir}', flush=True)
+    report(f'[fold {fold}] {name}: '
+           f'{"resuming" if state == "interrupted" else "training"} '
+           f'in {work_dir}')
     if load_from is not None:
         cfg.load_from = load_from
     if state == 'new':
         check_load_from(cfg, config_file)
-    if args.gpus:
-        command = ['bash', 'tools/dist_train.sh', config_file,
-                   str(args.gpus)] + shared_job_options(fold, work_dir, args)
-        if args.no_validate:
+    if settings.gpus:
+        command = [
+            'bash', osp.join(REPO_ROOT, 'tools', 'dist_train.sh'), config_file,
+            str(settings.gpus)
+        ] + shared_job_options(fold, work_dir, settings)
+        if not settings.validate:
             command.append('--no-validate')
-        cfg_options = list(args.cfg_options)
+        cfg_options = list(settings.cfg_options)
         if state == 'interrupted':
             command.append('--resume')
         elif load_from is not None:
@@ -277,7 +319,7 @@ def train_stage(config_file: str, fold: int, work_dir: str, args,
             # mmengine finds the latest checkpoint itself when load_from is
             # None; optimizer, scheduler and epoch come back with it.
             cfg.resume, cfg.load_from = True, None
-        if args.no_validate:
+        if not settings.validate:
             cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
         cfg.experiment_name = f'fold{fold}_{osp.splitext(name)[0]}'
         run_runner(cfg, 'train')
@@ -288,7 +330,7 @@ def train_stage(config_file: str, fold: int, work_dir: str, args,
 
 
 def test_fold(config_file: str, checkpoint: str, fold: int, fold_dir: str,
-              args) -> str:
+              settings: RunSettings) -> str:
     """Test a fold's final checkpoint and write its predictions JSON.
 
     Args:
@@ -296,23 +338,26 @@ def test_fold(config_file: str, checkpoint: str, fold: int, fold_dir: str,
         checkpoint (str): The checkpoint.
         fold (int): The fold.
         fold_dir (str): The fold's folder; predictions go there.
-        args (Namespace): The command line.
+        settings (RunSettings): What every stage shares.
 
     Returns:
         str: The predictions JSON.
     """
     predictions = osp.join(fold_dir, PREDICTIONS_FILE)
     work_dir = osp.join(fold_dir, 'test')
-    print(f'[fold {fold}] testing {checkpoint}', flush=True)
-    if args.gpus:
-        command = ['bash', 'tools/dist_test.sh', config_file, checkpoint,
-                   str(args.gpus)] + shared_job_options(
-                       fold, work_dir, args) + ['--out', predictions]
-        if args.cfg_options:
-            command += ['--cfg-options', *args.cfg_options]
+    report(f'[fold {fold}] testing {checkpoint}')
+    if settings.gpus:
+        command = [
+            'bash', osp.join(REPO_ROOT, 'tools', 'dist_test.sh'), config_file,
+            checkpoint, str(settings.gpus)
+        ] + shared_job_options(fold, work_dir, settings) + [
+            '--out', predictions
+        ]
+        if settings.cfg_options:
+            command += ['--cfg-options', *settings.cfg_options]
         run_job(command)
         return predictions
-    cfg = load_config(config_file, fold, work_dir, args)
+    cfg = load_config(config_file, fold, work_dir, settings)
     cfg.load_from, cfg.resume = checkpoint, False
     evaluators = cfg.test_evaluator
     cfg.test_evaluator = (list(evaluators) if isinstance(
@@ -324,17 +369,26 @@ def test_fold(config_file: str, checkpoint: str, fold: int, fold_dir: str,
     return predictions
 
 
-def run_fold(fold: int, fold_dir: str, args) -> None:
-    """Stage 1 (if any), stage 2 and the test of one fold."""
+def run_fold(fold: int, fold_dir: str, stage1: Optional[str], stage2: str,
+             test_config: str, settings: RunSettings) -> None:
+    """Stage 1 (if any), stage 2 and the test of one fold.
+
+    Args:
+        fold (int): The fold.
+        fold_dir (str): Its folder.
+        stage1 (str, optional): The stage-1 config, or None.
+        stage2 (str): The stage-2 config.
+        test_config (str): The test config.
+        settings (RunSettings): What every stage shares.
+    """
     load_from = None
-    if args.stage1:
-        load_from = train_stage(args.stage1, fold,
-                                osp.join(fold_dir, 'stage1'), args)
+    if stage1:
+        load_from = train_stage(stage1, fold, osp.join(fold_dir, 'stage1'),
+                                settings)
     checkpoint = train_stage(
-        args.stage2, fold, osp.join(fold_dir, 'stage2'), args,
+        stage2, fold, osp.join(fold_dir, 'stage2'), settings,
         load_from=load_from)
-    test_fold(args.test_config or args.stage2, checkpoint, fold, fold_dir,
-              args)
+    test_fold(test_config, checkpoint, fold, fold_dir, settings)
 
 
 def summarize(work_dir: str, folds: Sequence[int], title: str) -> dict:
@@ -344,16 +398,15 @@ def summarize(work_dir: str, folds: Sequence[int], title: str) -> dict:
         dict: The summary (see ``summarize_folds``), or {} if no fold has
         predictions yet.
     """
-    available = {
+    predictions = {
         fold: osp.join(work_dir, f'fold_{fold}', PREDICTIONS_FILE)
         for fold in folds
     }
-    missing = [fold for fold, path in available.items()
-               if not osp.isfile(path)]
     available = {
         fold: path
-        for fold, path in available.items() if fold not in missing
+        for fold, path in predictions.items() if osp.isfile(path)
     }
+    missing = [fold for fold in predictions if fold not in available]
     if missing:
         print(f'Folds without predictions yet (left out of the summary): '
               f'{missing}', flush=True)
@@ -373,17 +426,23 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     stage2_name = osp.splitext(osp.basename(args.stage2))[0]
     work_dir = args.work_dir or osp.join('work_dirs', 'kfold', stage2_name)
     my_folds = list(args.folds)[args.shard_index::args.num_shards]
+    settings = RunSettings(
+        data_root=args.data_root,
+        cfg_options=tuple(args.cfg_options),
+        launcher=args.launcher,
+        gpus=args.gpus,
+        validate=not args.no_validate)
     if not args.summary_only:
         for position, fold in enumerate(my_folds, 1):
             fold_dir = osp.join(work_dir, f'fold_{fold}')
             if osp.isfile(osp.join(fold_dir, PREDICTIONS_FILE)):
-                print(f'[fold {fold}] done ({position}/{len(my_folds)}): '
-                      f'{osp.join(fold_dir, PREDICTIONS_FILE)}', flush=True)
+                report(f'[fold {fold}] done ({position}/{len(my_folds)}): '
+                       f'{osp.join(fold_dir, PREDICTIONS_FILE)}')
                 continue
-            print(f'[fold {fold}] starting ({position}/{len(my_folds)})',
-                  flush=True)
-            run_fold(fold, fold_dir, args)
-    if not is_main_process():
+            report(f'[fold {fold}] starting ({position}/{len(my_folds)})')
+            run_fold(fold, fold_dir, args.stage1, args.stage2,
+                     args.test_config or args.stage2, settings)
+    if not is_rank_zero():
         return {}
     return summarize(work_dir, args.folds, title=stage2_name)
 

@@ -174,7 +174,7 @@ def summary_markdown(summary: dict, title: str = 'k-fold results') -> str:
         '',
         f'**Accuracy: {summary["mean_accuracy"]:.2f} ± '
         f'{summary["std_accuracy"]:.2f} %** (mean ± std over '
-        f'{len(summary["folds"])} folds; pooled over all test images: '
+        f'{len(summary["folds"])} fold(s); pooled over all test images: '
         f'{summary["pooled_accuracy"]:.2f} %)', '',
         '## Confusion matrix (%, rows: true class, columns: predicted)', '',
         '| true \\ predicted | ' + ' | '.join(summary['classes']) + ' |',
@@ -271,10 +271,11 @@ def write_summary(summary: dict,
                   _write_text(json.dumps(summary, indent=2) + '\n'))
     _write_atomic(paths['markdown'],
                   _write_text(summary_markdown(summary, title)))
+    spread = (f' ± {summary["std_accuracy"]:.2f}'
+              if len(summary['folds']) > 1 else '')
     figure = plot_confusion_matrix(
         summary['confusion_matrix_percent'], summary['classes'],
-        title=f'{title}: {summary["mean_accuracy"]:.2f} ± '
-        f'{summary["std_accuracy"]:.2f} %')
+        title=f'{title}: {summary["mean_accuracy"]:.2f}{spread} %')
     _write_atomic(paths['confusion_matrix'],
                   lambda path: figure.savefig(path, format='png', dpi=100))
     return paths
@@ -294,7 +295,9 @@ def format_fold_table(summary: dict) -> List[str]:
         f'{f["fold"]:>4}  {f["num_samples"]:>11}  {f["accuracy"]:>12.2f}'
         for f in summary['folds']
     ]
-    lines.append(f'mean ± std accuracy over {len(summary["folds"])} folds: '
+    num_folds = len(summary['folds'])
+    lines.append(f'mean ± std accuracy over {num_folds} '
+                 f'fold{"s" if num_folds > 1 else ""}: '
                  f'{summary["mean_accuracy"]:.2f} ± '
                  f'{summary["std_accuracy"]:.2f} % (pooled '
                  f'{summary["pooled_accuracy"]:.2f} %)')

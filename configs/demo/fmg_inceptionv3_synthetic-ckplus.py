@@ -1,0 +1,62 @@
+# FMPN stage 1 on the synthetic CK+ of `make demo` (tools/demo_ckplus.py):
+# the CK+ config at 75 px (Inception V3's minimum) with a short schedule.
+_base_ = ['../fmpn/fmg_inceptionv3_ckplus.py']
+
+data_root = 'work_dirs/demo/ckplus'
+# Masks carry little detail: generating them at 24 px cuts most of the cost.
+fmg_working_size = 24
+num_epochs = 4
+
+model = dict(
+    mask_generator=dict(working_size=fmg_working_size),
+    # The demo runs offline: no ImageNet download.
+    backbone=dict(init_cfg=None))
+
+# The paper's 320 -> 299 five-crop augmentation, scaled to 80 -> 75.
+train_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadMotionMask'),
+    dict(
+        type='TransformBroadcaster',
+        mapping={'img': ['img', 'gt_motion_mask']},
+        auto_remap=True,
+        share_random_params=True,
+        transforms=[
+            dict(type='Resize', scale=(80, 80)),
+            dict(type='RandomFiveCrop', crop_size=75),
+            dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+        ]),
+    dict(type='MotionMaskToTensor'),
+    dict(type='PackInputs', algorithm_keys=['gt_motion_mask']),
+]
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='LoadMotionMask'),
+    dict(
+        type='TransformBroadcaster',
+        mapping={'img': ['img', 'gt_motion_mask']},
+        auto_remap=True,
+        transforms=[
+            dict(type='Resize', scale=(80, 80)),
+            dict(type='CenterCrop', crop_size=75),
+        ]),
+    dict(type='MotionMaskToTensor'),
+    dict(type='PackInputs', algorithm_keys=['gt_motion_mask']),
+]
+# Loading 70 px faces is cheap next to a step; workers would only compete
+# with the model for the 2 cores.
+train_dataloader = dict(
+    num_workers=0,
+    persistent_workers=False,
+    dataset=dict(data_root=data_root, pipeline=train_pipeline))
+val_dataloader = dict(
+    num_workers=0,
+    persistent_workers=False,
+    dataset=dict(data_root=data_root, pipeline=test_pipeline))
+test_dataloader = val_dataloader
+
+# The CK+ schedule's shape (constant, then linear decay to 0 over the second
+# half), shortened.
+param_scheduler = dict(begin=num_epochs // 2, end=num_epochs)
+train_cfg = dict(max_epochs=num_epochs, val_interval=num_epochs)
+default_hooks = dict(checkpoint=dict(interval=num_epochs))
