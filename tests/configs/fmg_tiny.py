@@ -1,64 +1,7 @@
-# The real stage-1 config with fmpn_tiny.py's tiny model and 28 px inputs.
-_base_ = ['../../configs/fmpn/fmg_inceptionv3_ckplus.py']
+# Stage 1 of fmpn_tiny.py: the same tiny model and 28 px data, mask generator
+# only, judged by the mask error (as configs/fmpn/fmg_inceptionv3_ckplus.py).
+_base_ = ['./fmpn_tiny.py']
 
-model = dict(
-    mask_generator=dict(base_channels=8, num_res_blocks=1),
-    backbone=dict(
-        _delete_=True,
-        type='ResNet',
-        depth=18,
-        stem_channels=8,
-        base_channels=8,
-        out_indices=(3, )),
-    neck=dict(_delete_=True, type='GlobalAveragePooling'),
-    head=dict(
-        _delete_=True,
-        type='LinearClsHead',
-        num_classes=7,
-        in_channels=64,
-        loss=dict(type='CrossEntropyLoss', loss_weight=1.0)))
-train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadMotionMask'),
-    dict(
-        type='TransformBroadcaster',
-        mapping={'img': ['img', 'gt_motion_mask']},
-        auto_remap=True,
-        share_random_params=True,
-        transforms=[
-            dict(type='Resize', scale=(32, 32)),
-            dict(type='RandomFiveCrop', crop_size=28),
-            dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-        ]),
-    dict(type='MotionMaskToTensor'),
-    dict(type='PackInputs', algorithm_keys=['gt_motion_mask']),
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadMotionMask'),
-    dict(
-        type='TransformBroadcaster',
-        mapping={'img': ['img', 'gt_motion_mask']},
-        auto_remap=True,
-        transforms=[
-            dict(type='Resize', scale=(32, 32)),
-            dict(type='CenterCrop', crop_size=28),
-        ]),
-    dict(type='MotionMaskToTensor'),
-    dict(type='PackInputs', algorithm_keys=['gt_motion_mask']),
-]
-train_dataloader = dict(
-    batch_size=8,
-    num_workers=0,
-    persistent_workers=False,
-    dataset=dict(pipeline=train_pipeline))
-val_dataloader = dict(
-    batch_size=8,
-    num_workers=0,
-    persistent_workers=False,
-    dataset=dict(pipeline=test_pipeline))
-test_dataloader = val_dataloader
-train_cfg = dict(max_epochs=2, val_interval=1)
-param_scheduler = dict(begin=1, end=2)
-default_hooks = dict(
-    logger=dict(interval=1), checkpoint=dict(interval=1, max_keep_ckpts=3))
+model = dict(phase='mask_generator')
+val_evaluator = dict(type='MotionMaskError', _delete_=True)
+test_evaluator = val_evaluator
