@@ -5,3 +5,4 @@ _base_ = ['./fmpn_tiny.py']
 model = dict(phase='mask_generator')
 val_evaluator = dict(type='MotionMaskError', _delete_=True)
 test_evaluator = val_evaluator
+optim_wrapper = dict(paramwise_cfg=None)  # stage 1: the FMG at the full lr
