@@ -1,8 +1,13 @@
 # FMPN stage 2 on the synthetic CK+ of `make demo` (tools/demo_ckplus.py):
 # the CK+ config at 75 px (Inception V3's minimum) with a short schedule.
-_base_ = ['../fmpn/fmpn_inceptionv3_ckplus.py']
+_base_ = [
+    '../fmpn/fmpn_inceptionv3_ckplus.py',
+    './_base_/synthetic-ckplus_75px.py',
+]
 
-data_root = 'work_dirs/demo/ckplus'
+data_root = {{_base_.demo_data_root}}
+train_pipeline = {{_base_.demo_train_pipeline}}
+test_pipeline = {{_base_.demo_test_pipeline}}
 # Masks carry little detail: generating them at 24 px cuts most of the cost.
 fmg_working_size = 24
 num_epochs = 12
@@ -14,37 +19,6 @@ model = dict(
     # The demo runs offline: no ImageNet download.
     backbone=dict(init_cfg=None))
 
-# The paper's 320 -> 299 five-crop augmentation, scaled to 80 -> 75.
-train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadMotionMask'),
-    dict(
-        type='TransformBroadcaster',
-        mapping={'img': ['img', 'gt_motion_mask']},
-        auto_remap=True,
-        share_random_params=True,
-        transforms=[
-            dict(type='Resize', scale=(80, 80)),
-            dict(type='RandomFiveCrop', crop_size=75),
-            dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-        ]),
-    dict(type='MotionMaskToTensor'),
-    dict(type='PackInputs', algorithm_keys=['gt_motion_mask']),
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='LoadMotionMask'),
-    dict(
-        type='TransformBroadcaster',
-        mapping={'img': ['img', 'gt_motion_mask']},
-        auto_remap=True,
-        transforms=[
-            dict(type='Resize', scale=(80, 80)),
-            dict(type='CenterCrop', crop_size=75),
-        ]),
-    dict(type='MotionMaskToTensor'),
-    dict(type='PackInputs', algorithm_keys=['gt_motion_mask']),
-]
 # Loading 70 px faces is cheap next to a step; workers would only compete
 # with the model for the 2 cores.
 train_dataloader = dict(
