@@ -80,6 +80,28 @@ def test_prior_fusion_net_shape_range_and_layers():
     assert pfn.masked_face_branch.conv.in_channels == 1
 
 
+def test_prior_fusion_net_channels_last_convs_change_no_result():
+    torch.manual_seed(0)
+    plain = MODELS.build(
+        dict(type='PriorFusionNet', cpu_channels_last_convs=False))
+    fast = MODELS.build(dict(type='PriorFusionNet'))
+    fast.load_state_dict(plain.state_dict())
+    rgb = torch.rand(2, 3, 24, 24)
+    results = []
+    for pfn in (plain, fast):
+        masked = torch.rand(2, 1, 24, 24, generator=torch.Generator().
+                            manual_seed(1)).requires_grad_()
+        fused = pfn(rgb, masked)
+        fused.square().sum().backward()
+        results.append((fused, masked.grad, pfn.rgb_branch.conv.weight.grad))
+    assert results[1][0].is_contiguous()
+    for plain_value, fast_value in zip(*results):
+        torch.testing.assert_close(fast_value, plain_value,
+                                   rtol=1e-4, atol=1e-5)
+    # The layout hooks leave the checkpoint format alone.
+    assert fast.state_dict().keys() == plain.state_dict().keys()
+
+
 def test_weighted_sum_fusion_is_eq3():
     fusion = MODELS.build(
         dict(type='WeightedSumPriorFusion', face_weight=0.5,
