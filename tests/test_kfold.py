@@ -24,11 +24,14 @@ def load_kfold_tool():
     return module
 
 
-def write_predictions(path, classes, gt_labels, pred_labels):
+def write_predictions(path, classes, gt_labels, pred_labels,
+                      mask_errors=None):
     records = [
         dict(img_path=f'{i}.png', gt_label=g, pred_label=p, pred_score=[])
         for i, (g, p) in enumerate(zip(gt_labels, pred_labels))
     ]
+    for record, error in zip(records, mask_errors or []):
+        record['motion_mask_mse'] = error
     path.write_text(json.dumps(dict(classes=classes, predictions=records)))
     return str(path)
 
@@ -61,6 +64,31 @@ def test_summary_math_on_hand_made_predictions(tmp_path):
     assert not [p for p in os.listdir(tmp_path / 'out') if p.endswith('.tmp')]
 
 
+def test_summary_averages_mask_errors_only_when_every_fold_has_them(
+        tmp_path):
+    classes = ['a', 'b']
+    files = {
+        0: write_predictions(tmp_path / '0.json', classes, [0, 1], [0, 1],
+                             mask_errors=[0.01, 0.03]),
+        1: write_predictions(tmp_path / '1.json', classes, [0], [1],
+                             mask_errors=[0.04]),
+    }
+    summary = summarize_folds(files)
+    assert [f['motion_mask_mse'] for f in summary['folds']] == pytest.approx(
+        [0.02, 0.04])
+    assert summary['mean_motion_mask_mse'] == pytest.approx(0.03)
+    assert summary['std_motion_mask_mse'] == pytest.approx(0.01)
+    markdown = Path(write_summary(summary, str(tmp_path / 'out'))['markdown'])
+    assert '| 0 | 2 | 100.00 | 0.0200 |' in markdown.read_text()
+    assert 'Motion mask MSE: 0.0300 ± 0.0100' in markdown.read_text()
+
+    # A baseline fold (no masks) leaves mask errors out of the summary.
+    files[2] = write_predictions(tmp_path / '2.json', classes, [0], [0])
+    summary = summarize_folds(files)
+    assert 'mean_motion_mask_mse' not in summary
+    assert not any('motion_mask_mse' in f for f in summary['folds'])
+
+
 def test_summary_rejects_folds_with_other_classes(tmp_path):
     files = {
         0: write_predictions(tmp_path / '0.json', ['a', 'b'], [0], [0]),
@@ -91,6 +119,7 @@ def test_kfold_trains_tests_summarizes_and_resumes(tmp_path, capsys):
             (work_dir / f'fold_{fold}' / 'predictions.json').read_text())
         predictions = records['predictions']
         assert len(predictions) == 42  # 2 test subjects x 7 classes x 3
+        assert all(0 <= r['motion_mask_mse'] <= 1 for r in predictions)
         accuracies.append(100 * np.mean(
             [r['gt_label'] == r['pred_label'] for r in predictions]))
     saved = json.loads((work_dir / 'summary.json').read_text())
@@ -99,6 +128,7 @@ def test_kfold_trains_tests_summarizes_and_resumes(tmp_path, capsys):
         accuracies)
     assert saved['mean_accuracy'] == pytest.approx(np.mean(accuracies))
     assert saved['std_accuracy'] == pytest.approx(np.std(accuracies))
+    assert 0 < saved['mean_motion_mask_mse'] < 1
     assert np.sum(saved['confusion_matrix']) == 84
     assert (work_dir / 'summary.md').is_file()
     assert (work_dir / 'confusion_matrix.png').is_file()

@@ -7,7 +7,10 @@ The inputs are the JSON files of ``tools/test.py --out preds.json``
 
     {"classes": ["anger", ...],
      "predictions": [{"img_path": ..., "gt_label": 0, "pred_label": 0,
-                      "pred_score": [...]}, ...]}
+                      "pred_score": [...], "motion_mask_mse": 0.01}, ...]}
+
+``motion_mask_mse`` (FMPN only) is optional; when every record of every fold
+has it, the summary also gives the mask error per fold and on average.
 """
 import json
 import os
@@ -31,7 +34,9 @@ def load_fold_predictions(path: str) -> dict:
 
     Returns:
         dict: ``classes`` (list[str] or None), ``gt_labels`` and
-        ``pred_labels`` (int arrays of shape ``(N, )``).
+        ``pred_labels`` (int arrays of shape ``(N, )``) and
+        ``motion_mask_mse`` (float array ``(N, )``, or None unless every
+        record has one).
 
     Raises:
         FileNotFoundError: The file does not exist.
@@ -55,11 +60,14 @@ def load_fold_predictions(path: str) -> dict:
     if unusable:
         raise ValueError(f'{path}: records {unusable[:5]} have no gt_label '
                          'or pred_label; test on a split with labels.')
+    mask_errors = [r.get('motion_mask_mse') for r in records]
     return dict(
         classes=content.get('classes'),
         gt_labels=np.array([r['gt_label'] for r in records], dtype=np.int64),
         pred_labels=np.array([r['pred_label'] for r in records],
-                             dtype=np.int64))
+                             dtype=np.int64),
+        motion_mask_mse=None if None in mask_errors else np.array(
+            mask_errors, dtype=np.float64))
 
 
 def row_normalize(confusion: np.ndarray) -> np.ndarray:
@@ -93,7 +101,10 @@ def summarize_folds(fold_prediction_files: Mapping[int, str],
         ``std_accuracy`` over folds (population std, ddof=0), and
         ``pooled_accuracy`` over all test samples, all in %;
         ``confusion_matrix`` (summed counts, rows true, columns predicted)
-        and ``confusion_matrix_percent`` (rows normalised to 100).
+        and ``confusion_matrix_percent`` (rows normalised to 100). When
+        every fold has per-sample mask errors, each fold also has
+        ``motion_mask_mse`` (its mean) and the summary
+        ``mean_motion_mask_mse`` and ``std_motion_mask_mse`` over folds.
 
     Raises:
         ValueError: No fold is given, or the folds disagree on the classes.
@@ -138,7 +149,19 @@ def summarize_folds(fold_prediction_files: Mapping[int, str],
                 num_samples=num_samples,
                 num_correct=num_correct,
                 accuracy=100.0 * num_correct / num_samples))
+        if predictions['motion_mask_mse'] is not None:
+            folds[-1]['motion_mask_mse'] = float(
+                predictions['motion_mask_mse'].mean())
     accuracies = np.array([f['accuracy'] for f in folds])
+    mask_summary = dict()
+    if all('motion_mask_mse' in f for f in folds):
+        mask_errors = np.array([f['motion_mask_mse'] for f in folds])
+        mask_summary = dict(
+            mean_motion_mask_mse=float(mask_errors.mean()),
+            std_motion_mask_mse=float(mask_errors.std()))
+    else:
+        for fold in folds:
+            fold.pop('motion_mask_mse', None)
     return dict(
         classes=list(classes) if classes is not None else
         [str(c) for c in range(num_classes)],
@@ -148,7 +171,8 @@ def summarize_folds(fold_prediction_files: Mapping[int, str],
         pooled_accuracy=100.0 * sum(f['num_correct'] for f in folds) /
         sum(f['num_samples'] for f in folds),
         confusion_matrix=confusion.tolist(),
-        confusion_matrix_percent=row_normalize(confusion).tolist())
+        confusion_matrix_percent=row_normalize(confusion).tolist(),
+        **mask_summary)
 
 
 def summary_markdown(summary: dict, title: str = 'k-fold results') -> str:
@@ -162,12 +186,15 @@ def summary_markdown(summary: dict, title: str = 'k-fold results') -> str:
     Returns:
         str: The Markdown text.
     """
+    has_masks = 'mean_motion_mask_mse' in summary
+    mask_header = ' motion mask MSE |' if has_masks else ''
     lines = [
-        f'# {title}', '', '| fold | test images | accuracy (%) |',
-        '| ---: | ---: | ---: |'
+        f'# {title}', '', '| fold | test images | accuracy (%) |' +
+        mask_header, '| ---: | ---: | ---: |' + (' ---: |' if has_masks else '')
     ]
     lines += [
-        f'| {f["fold"]} | {f["num_samples"]} | {f["accuracy"]:.2f} |'
+        f'| {f["fold"]} | {f["num_samples"]} | {f["accuracy"]:.2f} |' +
+        (f' {f["motion_mask_mse"]:.4f} |' if has_masks else '')
         for f in summary['folds']
     ]
     lines += [
@@ -175,7 +202,16 @@ def summary_markdown(summary: dict, title: str = 'k-fold results') -> str:
         f'**Accuracy: {summary["mean_accuracy"]:.2f} ± '
         f'{summary["std_accuracy"]:.2f} %** (mean ± std over '
         f'{len(summary["folds"])} fold(s); pooled over all test images: '
-        f'{summary["pooled_accuracy"]:.2f} %)', '',
+        f'{summary["pooled_accuracy"]:.2f} %)'
+    ]
+    if has_masks:
+        lines += [
+            '',
+            f'**Motion mask MSE: {summary["mean_motion_mask_mse"]:.4f} ± '
+            f'{summary["std_motion_mask_mse"]:.4f}** (mean ± std over folds)'
+        ]
+    lines += [
+        '',
         '## Confusion matrix (%, rows: true class, columns: predicted)', '',
         '| true \\ predicted | ' + ' | '.join(summary['classes']) + ' |',
         '| --- |' + ' ---: |' * len(summary['classes'])
@@ -290,9 +326,14 @@ def format_fold_table(summary: dict) -> List[str]:
     Returns:
         list[str]: The lines, without newlines.
     """
-    lines = [f'{"fold":>4}  {"test images":>11}  {"accuracy (%)":>12}']
+    has_masks = 'mean_motion_mask_mse' in summary
+    lines = [
+        f'{"fold":>4}  {"test images":>11}  {"accuracy (%)":>12}' +
+        (f'  {"mask MSE":>8}' if has_masks else '')
+    ]
     lines += [
-        f'{f["fold"]:>4}  {f["num_samples"]:>11}  {f["accuracy"]:>12.2f}'
+        f'{f["fold"]:>4}  {f["num_samples"]:>11}  {f["accuracy"]:>12.2f}' +
+        (f'  {f["motion_mask_mse"]:>8.4f}' if has_masks else '')
         for f in summary['folds']
     ]
     num_folds = len(summary['folds'])
@@ -301,4 +342,8 @@ def format_fold_table(summary: dict) -> List[str]:
                  f'{summary["mean_accuracy"]:.2f} ± '
                  f'{summary["std_accuracy"]:.2f} % (pooled '
                  f'{summary["pooled_accuracy"]:.2f} %)')
+    if has_masks:
+        lines.append(f'mean ± std motion mask MSE: '
+                     f'{summary["mean_motion_mask_mse"]:.4f} ± '
+                     f'{summary["std_motion_mask_mse"]:.4f}')
     return lines

@@ -1,9 +1,25 @@
-from typing import List, Sequence
+from typing import List, Sequence, Tuple
 
 import torch
 from mmengine.evaluator import BaseMetric
 
 from mmpretrain.registry import METRICS
+
+
+def motion_mask_errors(sample: dict) -> Tuple[float, float]:
+    """Squared and absolute error of one sample's generated motion mask.
+
+    Args:
+        sample (dict): With ``pred_motion_mask`` and ``gt_motion_mask``, both
+            ``(1, H, W)`` in [0, 1].
+
+    Returns:
+        tuple[float, float]: Mean squared error and mean absolute error over
+        the mask's pixels.
+    """
+    prediction = sample['pred_motion_mask'].float()
+    error = prediction - sample['gt_motion_mask'].float().to(prediction.device)
+    return error.pow(2).mean().item(), error.abs().mean().item()
 
 
 @METRICS.register_module()
@@ -35,10 +51,7 @@ class MotionMaskError(BaseMetric):
                     'MotionMaskError needs pred_motion_mask and gt_motion_mask '
                     f'in each sample ({sample.get("img_path")}); use '
                     'FMPNClassifier and LoadMotionMask in the test pipeline.')
-            error = sample['pred_motion_mask'].float() - sample[
-                'gt_motion_mask'].float().to(sample['pred_motion_mask'].device)
-            self.results.append(
-                (error.pow(2).mean().item(), error.abs().mean().item()))
+            self.results.append(motion_mask_errors(sample))
 
     def compute_metrics(self, results: List) -> dict:
         errors = torch.tensor(results, dtype=torch.float64)

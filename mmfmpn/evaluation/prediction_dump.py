@@ -7,6 +7,7 @@ from typing import List, Sequence
 from mmengine.evaluator import BaseMetric
 
 from mmpretrain.registry import METRICS
+from .motion_mask_metric import motion_mask_errors
 
 
 @METRICS.register_module()
@@ -15,7 +16,9 @@ class DumpPredictionsJSON(BaseMetric):
 
     JSON rather than mmengine's pickle dump, so that the k-fold and analysis
     tools read results without unpickling. Each record has ``img_path``,
-    ``gt_label``, ``pred_label`` and ``pred_score`` (a list of class scores).
+    ``gt_label``, ``pred_label`` and ``pred_score`` (a list of class scores),
+    and ``motion_mask_mse`` when the sample has a generated and a
+    ground-truth motion mask (FMPN tested with ``LoadMotionMask``).
 
     Args:
         out_file (str): The ``.json`` file; written atomically.
@@ -32,15 +35,15 @@ class DumpPredictionsJSON(BaseMetric):
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
         for sample in data_samples:
-            self.results.append(
-                dict(
-                    img_path=sample.get('img_path'),
-                    gt_label=int(sample['gt_label'].item())
-                    if 'gt_label' in sample else None,
-                    pred_label=int(sample['pred_label'].item()),
-                    pred_score=[
-                        round(float(s), 6) for s in sample['pred_score']
-                    ]))
+            record = dict(
+                img_path=sample.get('img_path'),
+                gt_label=int(sample['gt_label'].item())
+                if 'gt_label' in sample else None,
+                pred_label=int(sample['pred_label'].item()),
+                pred_score=[round(float(s), 6) for s in sample['pred_score']])
+            if 'pred_motion_mask' in sample and 'gt_motion_mask' in sample:
+                record['motion_mask_mse'] = motion_mask_errors(sample)[0]
+            self.results.append(record)
 
     def compute_metrics(self, results: List[dict]) -> dict:
         out_dir = osp.dirname(osp.abspath(self.out_file))
