@@ -130,6 +130,22 @@ def test_joint_loss_has_mask_and_ce_terms():
     assert model.head.fc.weight.grad is not None
 
 
+def test_mask_loss_stays_fp32_under_mixed_precision():
+    torch.manual_seed(0)
+    model = tiny_fmpn()
+    inputs, samples = torch.rand(4, 3, 32, 32), samples_with_masks(4, 32)
+    reference = model.loss(inputs, samples)['loss_motion_mask']
+    # CPU bf16 autocast stands in for GPU AMP: same autocast machinery.
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        losses = model.loss(inputs, samples)
+    assert losses['loss_motion_mask'].dtype == torch.float32
+    torch.testing.assert_close(losses['loss_motion_mask'], reference,
+                               rtol=0.05, atol=0)
+    sum(losses.values()).backward()
+    grad = model.mask_generator.to_mask.weight.grad
+    assert grad is not None and torch.isfinite(grad).all()
+
+
 def test_mask_generator_phase_trains_only_the_fmg():
     model = tiny_fmpn(phase='mask_generator')
 
