@@ -22,6 +22,8 @@ model = dict(
 train_dataloader = dict(
     num_workers=0,
     persistent_workers=False,
+    # Whole batches only, as stage 2 (fmpn_inceptionv3_synthetic-ckplus.py).
+    drop_last=True,
     dataset=dict(data_root=data_root, pipeline=train_pipeline))
 val_dataloader = dict(
     num_workers=0,

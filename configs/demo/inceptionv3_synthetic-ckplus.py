@@ -23,6 +23,9 @@ test_pipeline = [
 train_dataloader = dict(
     num_workers=0,
     persistent_workers=False,
+    # At 75 px Inception V3 ends at 1x1: a last batch of one image would give
+    # its batch norms a single value per channel (folds of 16k+1 faces).
+    drop_last=True,
     dataset=dict(data_root=data_root, pipeline=train_pipeline))
 val_dataloader = dict(
     num_workers=0,
