@@ -75,6 +75,10 @@ def test_paper_schedules_and_losses():
     no_lg = Config.fromfile(
         str(CONFIG_DIR / 'fmpn/fmpn-no-lg_inceptionv3_ckplus.py'))
     assert no_lg.model.mask_loss is None and no_lg.load_from is None
+    # --auto-scale-lr rescales from the batch each stage's LR was set for.
+    for stage in (stage1, stage2):
+        assert stage.auto_scale_lr == dict(
+            base_batch_size=stage.train_dataloader.batch_size, enable=False)
 
 
 def test_param_wise_lr_gives_the_mask_generator_1e5():

@@ -81,6 +81,11 @@ def merge_args(cfg: Config, args) -> Config:
         cfg.resume = True
         cfg.load_from = args.resume
     if args.auto_scale_lr:
+        if 'base_batch_size' not in (cfg.get('auto_scale_lr') or {}):
+            raise SystemExit(
+                f'--auto-scale-lr: {args.config} sets no '
+                'auto_scale_lr.base_batch_size (the global batch its LR is '
+                'for); add auto_scale_lr = dict(base_batch_size=N).')
         cfg.auto_scale_lr.enable = True
     setup_cpu_distributed(cfg)
     return cfg

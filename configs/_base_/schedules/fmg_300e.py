@@ -13,3 +13,6 @@ param_scheduler = dict(
 train_cfg = dict(by_epoch=True, max_epochs=300, val_interval=10)
 val_cfg = dict()
 test_cfg = dict()
+# The global batch this LR is for (configs/fmpn/fmg_*.py train with 32);
+# tools/train.py --auto-scale-lr rescales the LR to the actual global batch.
+auto_scale_lr = dict(base_batch_size=32, enable=False)

@@ -14,3 +14,6 @@ param_scheduler = dict(
 train_cfg = dict(by_epoch=True, max_epochs=200, val_interval=10)
 val_cfg = dict()
 test_cfg = dict()
+# The global batch this LR is for (the stage-2 configs train with 16);
+# tools/train.py --auto-scale-lr rescales the LR to the actual global batch.
+auto_scale_lr = dict(base_batch_size=16, enable=False)
