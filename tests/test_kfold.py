@@ -154,3 +154,19 @@ def test_kfold_trains_tests_summarizes_and_resumes(tmp_path, capsys):
     assert epoch_1.stat().st_mtime_ns == epoch_1_stamp
     assert (work_dir / 'fold_1' / 'stage2' / 'epoch_2.pth').is_file()
     assert (work_dir / 'fold_1' / 'predictions.json').is_file()
+
+
+def test_split_batch_keeps_the_global_batch(monkeypatch):
+    from mmengine.config import Config
+    kfold = load_kfold_tool()
+    monkeypatch.setenv('NNODES', '2')
+    assert kfold.world_size(kfold.RunSettings(gpus=2)) == 4
+    monkeypatch.setenv('WORLD_SIZE', '8')
+    assert kfold.world_size(kfold.RunSettings(launcher='pytorch')) == 8
+    assert kfold.world_size(kfold.RunSettings()) == 1
+    cfg = Config(dict(train_dataloader=dict(batch_size=16)))
+    assert kfold.per_process_batch(cfg, 'stage2.py', 4) == 4
+    with pytest.raises(SystemExit, match='stage2.py trains with batch 16'):
+        kfold.per_process_batch(cfg, 'stage2.py', 3)
+    with pytest.raises(SystemExit):  # nothing to split over
+        kfold.parse_args(['--stage2', 'stage2.py', '--split-batch'])

@@ -69,12 +69,16 @@ class RunSettings:
         gpus (int): When > 0, each stage and test runs as a
             ``tools/dist_*.sh`` job of this many processes. Defaults to 0.
         validate (bool): Evaluate during training. Defaults to True.
+        split_batch (bool): Divide each stage's training batch over the
+            processes so that the global batch stays the config's.
+            Defaults to False (each process takes the config's batch).
     """
     data_root: Optional[str] = None
     cfg_options: Tuple[str, ...] = ()
     launcher: str = 'none'
     gpus: int = 0
     validate: bool = True
+    split_batch: bool = False
 
 
 def is_rank_zero() -> bool:
@@ -147,6 +151,12 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         'CUDA); NNODES, NODE_RANK, PORT, MASTER_ADDR pass through (default: '
         '0, run in this process)')
     parser.add_argument(
+        '--split-batch',
+        action='store_true',
+        help='divide each stage\'s train batch over the processes (--gpus '
+        'times NNODES, or the torchrun world size), so that the global batch '
+        'is the config\'s, as in a single-process run')
+    parser.add_argument(
         '--summary-only',
         action='store_true',
         help='train nothing; aggregate the predictions that exist')
@@ -155,6 +165,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     if args.gpus and args.launcher != 'none':
         parser.error('--gpus starts its own distributed jobs; do not combine '
                      'it with --launcher pytorch.')
+    if args.split_batch and not args.gpus and args.launcher == 'none':
+        parser.error('--split-batch needs --gpus N or --launcher pytorch.')
     args.shard_index, args.num_shards = parse_fold_shard(
         args.fold_shard, parser)
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
@@ -258,6 +270,32 @@ def run_job(command: List[str]) -> None:
     subprocess.run(command, env=env, check=True)
 
 
+def world_size(settings: RunSettings) -> int:
+    """Processes that train each stage: ``--gpus`` on each of ``NNODES``
+    nodes, the torchrun world of ``--launcher pytorch``, or 1."""
+    if settings.gpus:
+        return settings.gpus * int(os.environ.get('NNODES', '1'))
+    if settings.launcher == 'pytorch':
+        return int(os.environ.get('WORLD_SIZE', '1'))
+    return 1
+
+
+def per_process_batch(cfg: Config, config_file: str, processes: int) -> int:
+    """The train batch per process that keeps ``cfg``'s global batch.
+
+    Raises:
+        SystemExit: The batch does not split evenly over the processes.
+    """
+    batch = cfg.train_dataloader.batch_size
+    if batch % processes:
+        raise SystemExit(
+            f'--split-batch: {config_file} trains with batch {batch}, which '
+            f'{processes} processes cannot share evenly; use a process count '
+            'that divides it, or set train_dataloader.batch_size per process '
+            'with --cfg-options instead.')
+    return batch // processes
+
+
 def shared_job_options(fold: int, work_dir: str,
                        settings: RunSettings) -> List[str]:
     """tools/train.py / test.py options every job of a fold gets."""
@@ -299,6 +337,9 @@ def train_stage(config_file: str,
         cfg.load_from = load_from
     if state == 'new':
         check_load_from(cfg, config_file)
+    if settings.split_batch:
+        cfg.train_dataloader.batch_size = per_process_batch(
+            cfg, config_file, world_size(settings))
     if settings.gpus:
         command = [
             'bash', osp.join(REPO_ROOT, 'tools', 'dist_train.sh'), config_file,
@@ -307,6 +348,9 @@ def train_stage(config_file: str,
         if not settings.validate:
             command.append('--no-validate')
         cfg_options = list(settings.cfg_options)
+        if settings.split_batch:
+            cfg_options.append('train_dataloader.batch_size='
+                               f'{cfg.train_dataloader.batch_size}')
         if state == 'interrupted':
             command.append('--resume')
         elif load_from is not None:
@@ -431,7 +475,8 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
         cfg_options=tuple(args.cfg_options),
         launcher=args.launcher,
         gpus=args.gpus,
-        validate=not args.no_validate)
+        validate=not args.no_validate,
+        split_batch=args.split_batch)
     if not args.summary_only:
         for position, fold in enumerate(my_folds, 1):
             fold_dir = osp.join(work_dir, f'fold_{fold}')
