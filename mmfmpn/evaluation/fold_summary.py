@@ -133,6 +133,8 @@ def summarize_folds(fold_prediction_files: Mapping[int, str],
         raise ValueError(f'summarize_folds: label {largest_label} is outside '
                          f'the {num_classes} classes {list(classes)}.')
 
+    has_masks = all(
+        f['motion_mask_mse'] is not None for f in loaded.values())
     confusion = np.zeros((num_classes, num_classes), dtype=np.int64)
     folds = []
     for fold, predictions in loaded.items():
@@ -149,19 +151,16 @@ def summarize_folds(fold_prediction_files: Mapping[int, str],
                 num_samples=num_samples,
                 num_correct=num_correct,
                 accuracy=100.0 * num_correct / num_samples))
-        if predictions['motion_mask_mse'] is not None:
+        if has_masks:
             folds[-1]['motion_mask_mse'] = float(
                 predictions['motion_mask_mse'].mean())
     accuracies = np.array([f['accuracy'] for f in folds])
     mask_summary = dict()
-    if all('motion_mask_mse' in f for f in folds):
+    if has_masks:
         mask_errors = np.array([f['motion_mask_mse'] for f in folds])
         mask_summary = dict(
             mean_motion_mask_mse=float(mask_errors.mean()),
             std_motion_mask_mse=float(mask_errors.std()))
-    else:
-        for fold in folds:
-            fold.pop('motion_mask_mse', None)
     return dict(
         classes=list(classes) if classes is not None else
         [str(c) for c in range(num_classes)],
