@@ -3,6 +3,7 @@ import json
 import os
 import os.path as osp
 import pickle
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -89,10 +90,17 @@ def test_checkpoint_loading_stays_safe(tmp_path):
         _history_buffer_getattr(os, 'system')
 
 
+def free_tcp_port() -> int:
+    """A port nothing listens on now (a fixed one may be taken on CI)."""
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
 def test_distributed_training_on_cpu_with_two_processes(tmp_path):
     data_root = tmp_path / 'data'
     make_tiny_ckplus(str(data_root))
-    env = dict(os.environ, PYTHON=sys.executable, PORT='29517',
+    env = dict(os.environ, PYTHON=sys.executable, PORT=str(free_tcp_port()),
                OMP_NUM_THREADS='1')
     result = subprocess.run(
         ['bash', 'tools/dist_train.sh', TINY_CONFIG, '2', '--data-root',
