@@ -18,6 +18,8 @@ pipeline_benchmark = load_tool('tools/analysis_tools/pipeline_benchmark.py')
 TINY_CONFIG = 'tests/configs/fmpn_tiny.py'
 FAST_STAGE1 = 'configs/fmpn/fmg-fast_inceptionv3_ckplus.py'
 FAST_STAGE2 = 'configs/fmpn/fmpn-fast_inceptionv3_ckplus.py'
+DEMO_FAST_STAGE1 = 'configs/demo/fmg-fast_inceptionv3_synthetic-ckplus.py'
+DEMO_FAST_STAGE2 = 'configs/demo/fmpn-fast_inceptionv3_synthetic-ckplus.py'
 
 
 @pytest.fixture
@@ -101,11 +103,30 @@ def test_fast_config_mask_matches_the_input_size():
     assert 0 <= motion_mask.min() and motion_mask.max() <= 1
 
 
-def test_fast_stages_share_their_mask_generator():
+@pytest.mark.parametrize('stage1_path,stage2_path,stage1_name', [
+    (FAST_STAGE1, FAST_STAGE2, 'fmg-fast_inceptionv3_ckplus'),
+    (DEMO_FAST_STAGE1, DEMO_FAST_STAGE2, 'kfold-fast'),
+])
+def test_fast_stages_share_their_mask_generator(stage1_path, stage2_path,
+                                                stage1_name):
     """Stage 2 loads stage 1's checkpoint, which loads shape-mismatched
     weights with only a warning: the two must build the same FMG."""
-    stage1, stage2 = Config.fromfile(FAST_STAGE1), Config.fromfile(FAST_STAGE2)
+    stage1, stage2 = Config.fromfile(stage1_path), Config.fromfile(stage2_path)
     assert stage1.model.phase == 'mask_generator'
     assert stage2.model.get('phase', 'joint') == 'joint'
     assert stage1.model.mask_generator == stage2.model.mask_generator
-    assert 'fmg-fast_inceptionv3_ckplus' in stage2.load_from
+    assert stage1_name in stage2.load_from
+
+
+def test_demo_fast_configs_are_the_fast_configs_at_demo_scale():
+    """The README's fast-vs-faithful figures come from the demo fast configs:
+    they must train the fast configs' generator with the same optimiser."""
+    fast = [Config.fromfile(p) for p in (FAST_STAGE1, FAST_STAGE2)]
+    demo = [Config.fromfile(p) for p in (DEMO_FAST_STAGE1, DEMO_FAST_STAGE2)]
+    for real, small in zip(fast, demo):
+        assert real.model.mask_generator == small.model.mask_generator
+        assert real.optim_wrapper == small.optim_wrapper
+    assert fast[0].optim_wrapper.optimizer.lr == 1e-3
+    assert fast[1].optim_wrapper.optimizer.lr == 1e-4
+    custom = fast[1].optim_wrapper.paramwise_cfg.custom_keys
+    assert custom['mask_generator']['lr_mult'] == 0.1  # the paper's 1e-5
