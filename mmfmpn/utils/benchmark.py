@@ -293,8 +293,13 @@ def make_inference_step(model: nn.Module, batch: dict, device: str,
     """
 
     def inference_step():
+        # ``predict`` writes its results into the data samples: give it new
+        # ones, as a test loop does (a compiled model would recompile).
+        fresh = dict(
+            batch,
+            data_samples=[sample.clone() for sample in batch['data_samples']])
         with torch.no_grad(), autocast_context(device, amp):
-            data = _prepare(model, batch, False, channels_last)
+            data = _prepare(model, fresh, False, channels_last)
             model(**data, mode='predict')
 
     return inference_step

@@ -79,6 +79,11 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
                         'native bf16)')
     parser.add_argument('--channels-last', action='store_true',
                         help='channels-last weights and inputs')
+    parser.add_argument(
+        '--compile', nargs='?', const='inductor', metavar='BACKEND',
+        help='torch.compile both models first (backend default: inductor), '
+        "as mmengine's compile=True does for training; the warm-up steps "
+        'take the compilation')
     parser.add_argument('--no-memory', action='store_true',
                         help='skip the peak-memory step (on CPU it runs '
                         'under torch.profiler, slowly)')
@@ -99,6 +104,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         parser.error('--device cuda: CUDA is not available')
     if args.threads is not None and args.threads < 1:
         parser.error('--threads must be >= 1')
+    if args.compile and args.warmup < 1:
+        parser.error('--compile: the first call of each model compiles it; '
+                     'use --warmup >= 1 so that compiling is not timed')
     return args
 
 
@@ -125,18 +133,24 @@ def run_benchmark(args: argparse.Namespace) -> dict:
         model.to(args.device)
         if args.channels_last:
             model.to(memory_format=torch.channels_last)
+    # Compiled wrappers share the modules' parameters and train/eval flags.
+    callables = {
+        name: torch.compile(model, backend=args.compile)
+        if args.compile else model
+        for name, model in models.items()
+    }
     train_steps = {
         name: make_train_step(
-            model,
+            callables[name],
             build_benchmark_optim_wrapper(model, cfg.optim_wrapper,
                                           args.device, args.amp), batch,
             args.device, args.amp, args.channels_last)
         for name, model in models.items()
     }
     inference_steps = {
-        name: make_inference_step(model, batch, args.device, args.amp,
-                                  args.channels_last)
-        for name, model in models.items()
+        name: make_inference_step(callables[name], batch, args.device,
+                                  args.amp, args.channels_last)
+        for name in models
     }
 
     results = {name: dict() for name in MODEL_NAMES}
@@ -173,6 +187,7 @@ def run_benchmark(args: argparse.Namespace) -> dict:
         input_size=list(input_size),
         amp=args.amp,
         channels_last=args.channels_last,
+        compile=args.compile,
         steps=args.steps,
         warmup=args.warmup,
         models=results,
@@ -206,11 +221,14 @@ def summarize_model(mode: str, seconds: dict, batch_size: int) -> dict:
 def print_report(result: dict, console: Console) -> None:
     """Print the timing table and the per-part complexity table."""
     precision = 'AMP' if result['amp'] else 'fp32'
+    compiled = (f'  compiled ({result["compile"]})'
+                if result.get('compile') else '')
     title = (f'{result["config"]}  phase={result["phase"]}  '
              f'{result["input_size"][0]}x{result["input_size"][1]}  '
              f'batch {result["batch_size"]}  {result["device"]} '
              f'({result["torch_threads"]} threads)  {precision}'
-             f'{"  channels-last" if result["channels_last"] else ""}  '
+             f'{"  channels-last" if result["channels_last"] else ""}'
+             f'{compiled}  '
              f'median of {result["steps"]}')
     fmpn, bare = result['models']['fmpn'], result['models']['bare']
     console.print(title)

@@ -2,7 +2,9 @@
 # linear decay to 0 from epoch 100 to 200.
 optim_wrapper = dict(
     optimizer=dict(type='Adam', lr=1e-4, betas=(0.5, 0.999), weight_decay=0),
-    paramwise_cfg=dict(custom_keys={'mask_generator': dict(lr_mult=0.1)}))
+    paramwise_cfg=dict(custom_keys={'mask_generator': dict(lr_mult=0.1)}),
+    # The same param groups as plain dicts, so that compile=True works.
+    constructor='PlainParamGroupsOptimWrapperConstructor')
 param_scheduler = dict(
     type='LinearLR',
     start_factor=1.0,
