@@ -46,7 +46,8 @@ from mmengine.registry import RUNNERS  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 import mmfmpn  # noqa: E402,F401  registers modules and checkpoint loading
-from mmfmpn.engine import apply_fold, setup_cpu_distributed  # noqa: E402
+from mmfmpn.engine import (apply_fold, setup_cpu_distributed,  # noqa: E402
+                           shutdown_distributed)
 from mmfmpn.evaluation.fold_summary import (format_fold_table,  # noqa: E402
                                             summarize_folds, write_summary)
 
@@ -487,6 +488,7 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
             report(f'[fold {fold}] starting ({position}/{len(my_folds)})')
             run_fold(fold, fold_dir, args.stage1, args.stage2,
                      args.test_config or args.stage2, settings)
+    shutdown_distributed()
     if not is_rank_zero():
         return {}
     return summarize(work_dir, args.folds, title=stage2_name)

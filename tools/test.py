@@ -14,7 +14,8 @@ from mmengine.registry import RUNNERS  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 import mmfmpn  # noqa: E402,F401  registers modules and checkpoint loading
-from mmfmpn.engine import apply_fold, setup_cpu_distributed  # noqa: E402
+from mmfmpn.engine import (apply_fold, setup_cpu_distributed,  # noqa: E402
+                           shutdown_distributed)
 
 
 def parse_args():
@@ -73,6 +74,7 @@ def main():
               if 'runner_type' not in cfg else RUNNERS.build(cfg))
     runner.load_checkpoint(args.checkpoint, strict=True)
     runner.test()
+    shutdown_distributed()
 
 
 if __name__ == '__main__':

@@ -79,6 +79,18 @@ class CPUDistributedDataParallel(MMDistributedDataParallel):
         super().__init__(module=module, device_ids=None, **kwargs)
 
 
+def shutdown_distributed() -> None:
+    """Destroy the process group, if any, once a run has finished.
+
+    Left to interpreter exit, gloo's threads were torn down in a race that
+    sometimes aborted a rank after its work was done ("terminate called
+    without an active exception"), failing the whole job.
+    """
+    if torch_dist.is_available() and torch_dist.is_initialized():
+        torch_dist.barrier()
+        torch_dist.destroy_process_group()
+
+
 def setup_cpu_distributed(cfg: Config) -> None:
     """Make a ``--launcher pytorch`` run work without CUDA (gloo, CPU DDP).
 
