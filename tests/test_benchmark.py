@@ -130,3 +130,23 @@ def test_demo_fast_configs_are_the_fast_configs_at_demo_scale():
     assert fast[1].optim_wrapper.optimizer.lr == 1e-4
     custom = fast[1].optim_wrapper.paramwise_cfg.custom_keys
     assert custom['mask_generator']['lr_mult'] == 0.1  # the paper's 1e-5
+
+
+def test_benchmark_compiles_both_models(tmp_path, one_thread):
+    """dynamo's eager backend: the tracing, without inductor's codegen."""
+    out = tmp_path / 'benchmark.json'
+    assert benchmark.main([
+        TINY_CONFIG, '--steps', '1', '--batch-size', '2', '--compile',
+        'eager', '--no-memory', '--no-complexity', '--json', str(out),
+        *one_thread
+    ]) == 0
+    result = json.loads(out.read_text())
+    assert result['compile'] == 'eager'
+    for name in ('fmpn', 'bare'):
+        assert result['models'][name]['inference_img_per_s'] > 0
+
+
+def test_benchmark_compile_needs_a_warmup_step(capsys):
+    with pytest.raises(SystemExit):
+        benchmark.parse_args([TINY_CONFIG, '--compile', '--warmup', '0'])
+    assert '--warmup >= 1' in capsys.readouterr().err

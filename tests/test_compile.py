@@ -1,8 +1,8 @@
-"""``torch.compile`` of FMPN: mmengine's ``compile=True`` trains stage 2, and
-the benchmark tool compiles both models. Traced with dynamo's ``eager``
-backend, which checks the tracing without paying inductor's code generation.
+"""``torch.compile`` of FMPN: mmengine's ``compile=True`` trains stage 2
+(benchmark.py --compile: tests/test_benchmark.py). Traced with dynamo's
+``eager`` backend, which checks the tracing without paying inductor's code
+generation.
 """
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -15,12 +15,10 @@ from mmengine.registry import init_default_scope
 from mmpretrain.registry import MODELS
 
 from mmfmpn.engine import PlainParamGroupsOptimWrapperConstructor
-from raw_ckplus_fixture import load_tool
 from tiny_ckplus import make_tiny_ckplus
 
 REPO = Path(__file__).resolve().parents[1]
 TINY_CONFIG = 'tests/configs/fmpn_tiny.py'
-benchmark = load_tool('tools/analysis_tools/benchmark.py')
 
 
 def test_param_groups_are_plain_dicts_with_the_default_settings():
@@ -69,26 +67,3 @@ def test_compiled_train_step_trains_stage_2(tmp_path):
                             map_location='cpu')
     assert torch.isfinite(
         checkpoint['state_dict']['mask_generator.to_mask.weight']).all()
-
-
-def test_benchmark_compiles_both_models(tmp_path):
-    threads = torch.get_num_threads()
-    out = tmp_path / 'benchmark.json'
-    try:
-        assert benchmark.main([
-            TINY_CONFIG, '--steps', '1', '--batch-size', '2', '--threads',
-            '1', '--compile', 'eager', '--no-memory', '--no-complexity',
-            '--json', str(out)
-        ]) == 0
-    finally:
-        torch.set_num_threads(threads)
-    result = json.loads(out.read_text())
-    assert result['compile'] == 'eager'
-    for name in ('fmpn', 'bare'):
-        assert result['models'][name]['inference_img_per_s'] > 0
-
-
-def test_benchmark_compile_needs_a_warmup_step(capsys):
-    with pytest.raises(SystemExit):
-        benchmark.parse_args([TINY_CONFIG, '--compile', '--warmup', '0'])
-    assert '--warmup >= 1' in capsys.readouterr().err
