@@ -7,6 +7,7 @@ from typing import Iterator, Optional
 import torch
 import torch.distributed as torch_dist
 from mmengine.config import Config, ConfigDict
+from mmengine.dist import barrier, is_distributed
 from mmengine.model import MMDistributedDataParallel
 from mmengine.registry import MODEL_WRAPPERS
 
@@ -86,8 +87,8 @@ def shutdown_distributed() -> None:
     sometimes aborted a rank after its work was done ("terminate called
     without an active exception"), failing the whole job.
     """
-    if torch_dist.is_available() and torch_dist.is_initialized():
-        torch_dist.barrier()
+    if is_distributed():
+        barrier()
         torch_dist.destroy_process_group()
 
 
