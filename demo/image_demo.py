@@ -16,11 +16,6 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
-# Run from a checkout without installing the package.
-REPO_ROOT = Path(__file__).resolve().parents[1]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 

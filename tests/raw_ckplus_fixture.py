@@ -13,12 +13,9 @@ from typing import Dict, Iterable, List, NamedTuple, Optional
 import cv2
 import numpy as np
 
-# pytest puts only tests/ on sys.path; the package lives in the repository root.
-REPO_ROOT = Path(__file__).resolve().parents[1]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+from mmfmpn.masks.alignment import REFERENCE_FIVE_POINTS
 
-from mmfmpn.masks.alignment import REFERENCE_FIVE_POINTS  # noqa: E402
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 class SequenceSpec(NamedTuple):

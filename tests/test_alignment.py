@@ -7,15 +7,16 @@ import pytest
 
 from raw_ckplus_fixture import (draw_face, face_to_frame_matrix,
                                 template_landmarks)
-from mmfmpn.masks.alignment import (REFERENCE_FIVE_POINTS, align_face,
-                                    alignment_matrix, ckplus_frame_key,
+from mmfmpn.masks.alignment import (ALIGNED_FACE_SIZE, REFERENCE_FIVE_POINTS,
+                                    align_face, alignment_matrix,
                                     estimate_similarity_transform,
-                                    five_points_from_68,
-                                    load_mtcnn_five_points, transform_points)
+                                    transform_points)
+from mmfmpn.masks.landmarks import (ckplus_frame_key, five_alignment_points,
+                                    five_points_from_68, load_mtcnn_five_points)
 
 OFFICIAL_DIR = (Path(__file__).resolve().parents[2] / 'shared' / 'reference' /
                 'fmpn-official')
-CROP_SIZE = 70
+CROP_SIZE = ALIGNED_FACE_SIZE
 #: Where the reference five points land in the 70x70 crop (nose tip at its centre).
 REFERENCE_IN_CROP = REFERENCE_FIVE_POINTS - REFERENCE_FIVE_POINTS[2] + (
     CROP_SIZE - 1) / 2
@@ -152,3 +153,29 @@ def test_reads_the_authors_mtcnn_pickle():
     # Image-left eye first, mouth below the nose below the eyes.
     assert points[0, 0] < points[1, 0] and points[3, 0] < points[4, 0]
     assert points[:2, 1].max() < points[2, 1] < points[3:, 1].min()
+
+
+#: A frontal face in a 100x100 image.
+FRONTAL = np.array([[35, 40], [65, 40], [50, 55], [38, 72], [62, 72]], dtype=np.float64)
+
+
+def test_five_alignment_points_accepts_5_or_68_points_of_a_face():
+    np.testing.assert_array_equal(five_alignment_points(FRONTAL, (100, 100)), FRONTAL)
+    landmarks68 = np.zeros((68, 2))
+    landmarks68[36:42], landmarks68[42:48] = FRONTAL[0], FRONTAL[1]
+    landmarks68[30], landmarks68[48], landmarks68[54] = FRONTAL[2:]
+    np.testing.assert_array_equal(five_alignment_points(landmarks68), FRONTAL)
+
+
+@pytest.mark.parametrize('landmarks, message', [
+    (FRONTAL[:4], r'expected \(5, 2\) or \(68, 2\)'),
+    (np.where(np.eye(5, 2, dtype=bool), np.nan, FRONTAL), 'NaN or infinite'),
+    (np.where(np.eye(5, 2, dtype=bool), np.inf, FRONTAL), 'NaN or infinite'),
+    (np.full((5, 2), 50.0), 'coincident'),
+    (FRONTAL[[1, 0, 2, 3, 4]], 'swapped or misplaced'),
+    (FRONTAL * [1, 20], 'swapped or misplaced'),
+    (FRONTAL + 1e6, 'outside the 100x100 image'),
+])
+def test_five_alignment_points_refuses_what_is_no_face(landmarks, message):
+    with pytest.raises(ValueError, match=message):
+        five_alignment_points(landmarks, (100, 100, 3))

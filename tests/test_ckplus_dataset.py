@@ -14,7 +14,7 @@ import mmfmpn  # noqa: F401
 from mmfmpn.datasets import CKPLUS_CLASSES, CKPlusDataset, read_split_file
 from mmfmpn.utils import UnsafePickleError, load_restricted_pickle
 from mmpretrain.registry import TRANSFORMS
-from tiny_ckplus import make_tiny_ckplus
+from mmfmpn.synthesis import make_tiny_ckplus
 
 OFFICIAL = (Path(__file__).resolve().parents[2] / 'shared' / 'reference' /
             'fmpn-official' / 'CKPlus')

@@ -15,7 +15,7 @@ from mmengine.registry import init_default_scope
 from mmpretrain.registry import MODELS
 
 from mmfmpn.engine import PlainParamGroupsOptimWrapperConstructor
-from tiny_ckplus import make_tiny_ckplus
+from mmfmpn.synthesis import make_tiny_ckplus
 
 REPO = Path(__file__).resolve().parents[1]
 TINY_CONFIG = 'tests/configs/fmpn_tiny.py'

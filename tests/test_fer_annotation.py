@@ -1,14 +1,12 @@
 """FERAnnotationDataset on hand-written annotation files: formats, errors, folds, class-name
 mask mapping between class lists."""
 import json
-import random
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
-from raw_ckplus_fixture import load_tool
 from mmfmpn.datasets.annotation_file import (annotations_csv_text,
                                              parse_landmarks,
                                              read_annotation_file)
@@ -17,7 +15,6 @@ from mmfmpn.datasets.categories import (AFFECTNET7_CLASSES, BASIC6_CLASSES,
                                         resolve_class_names)
 from mmfmpn.datasets.fer_annotation import (AffectNetDataset,
                                             FERAnnotationDataset)
-from mmfmpn.datasets.folds import subject_folds
 
 CLASSES = ('happy', 'sadness', 'surprise')
 
@@ -213,10 +210,3 @@ def test_annotation_csv_round_trip(data_root):
     assert parse_landmarks('', 'x') is None
     assert parse_landmarks([[1, 2]] * 68, 'x').shape == (68, 2)
 
-
-def test_subject_folds_match_the_ckplus_converter():
-    prepare_ckplus = load_tool('tools/dataset_converters/prepare_ckplus.py')
-    rng = random.Random(0)
-    for _ in range(20):
-        subjects = [f'S{rng.randrange(1000):03d}' for _ in range(rng.randrange(10, 130))]
-        assert subject_folds(subjects, 10) == prepare_ckplus.subject_folds(subjects, 10)

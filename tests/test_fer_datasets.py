@@ -13,17 +13,22 @@ from raw_fer_fixtures import (AffectNetRowSpec, MMISessionSpec,
                               write_landmarks_file, write_raw_affectnet,
                               write_raw_mmi, write_raw_oulu)
 import mmfmpn.datasets.converters.common as converters_common
+from mmfmpn.datasets.converters import (ConversionError, prepare_affectnet,
+                                        prepare_mmi, prepare_oulu_casia)
+from mmfmpn.datasets.converters.oulu_casia import EXPRESSION_FOLDERS
 from mmfmpn.datasets.annotation_file import read_annotation_file
 from mmfmpn.datasets.categories import (AFFECTNET7_CLASSES, BASIC6_CLASSES,
                                         CKPLUS_CLASSES)
 from mmfmpn.datasets.fer_annotation import (AffectNetDataset, MMIDataset,
                                             OuluCASIADataset)
-from mmfmpn.masks.alignment import REFERENCE_FIVE_POINTS, NOSE_INDEX
+from mmfmpn.masks.alignment import REFERENCE_FIVE_POINTS
+from mmfmpn.masks.landmarks import NOSE_INDEX
 from mmfmpn.masks.image_io import write_png_atomic
 
-prepare_oulu = load_tool('tools/dataset_converters/prepare_oulu_casia.py')
-prepare_mmi = load_tool('tools/dataset_converters/prepare_mmi.py')
-prepare_affectnet = load_tool('tools/dataset_converters/prepare_affectnet.py')
+#: The command lines, for their options, exit codes and messages.
+oulu_tool = load_tool('tools/dataset_converters/prepare_oulu_casia.py')
+mmi_tool = load_tool('tools/dataset_converters/prepare_mmi.py')
+affectnet_tool = load_tool('tools/dataset_converters/prepare_affectnet.py')
 make_masks = load_tool('tools/make_masks.py')
 
 OULU_SUBJECTS = ('P001', 'P002', 'P004', 'P007')
@@ -60,8 +65,7 @@ def oulu_raw(tmp_path_factory):
 def oulu_out(oulu_raw, tmp_path_factory):
     root, landmarks_file, _ = oulu_raw
     out = tmp_path_factory.mktemp('oulu_out') / 'oulu'
-    assert prepare_oulu.main([str(root), str(out), '--landmarks',
-                              str(landmarks_file), '--num-folds', '2']) == 0
+    prepare_oulu_casia(root, out, landmarks_file=landmarks_file, num_folds=2)
     assert make_masks.main([str(out), '--classes', 'basic6',
                             '--no-all-subjects']) == 0
     return out
@@ -100,7 +104,7 @@ def test_oulu_dataset_reads_the_converted_folds_and_masks(oulu_out):
     assert item['motion_mask_path'] == str(
         oulu_out / 'imgs_res' / '0' / f'{item["gt_label"]}.png')
     folder = Path(item['img_path']).name.split('_')[1]
-    assert prepare_oulu.EXPRESSION_FOLDERS[folder] == BASIC6_CLASSES[item['gt_label']]
+    assert EXPRESSION_FOLDERS[folder] == BASIC6_CLASSES[item['gt_label']]
 
 
 def test_oulu_masks_borrowed_from_ckplus_by_class_name(oulu_out, tmp_path):
@@ -163,24 +167,28 @@ def small_oulu(oulu_raw, tmp_path):
     return small, kept
 
 
-def run_oulu(small, landmarks, out, *extra):
+def run_oulu(small, landmarks, out, **options):
     landmarks_file = small.parent / 'landmarks.csv'
     write_landmarks_file(landmarks_file, landmarks)
-    return prepare_oulu.main([str(small), str(out), '--landmarks',
-                              str(landmarks_file), '--num-folds', '2', *extra])
+    return prepare_oulu_casia(small, out, landmarks_file=landmarks_file, num_folds=2,
+                              **options)
 
 
-def test_oulu_missing_landmark_names_the_image_or_is_skipped(small_oulu, tmp_path,
-                                                             capsys):
+def conversion_error(convert, *args, **options) -> str:
+    """The report of the ConversionError ``convert`` raises, as the tool prints it."""
+    with pytest.raises(ConversionError) as error:
+        convert(*args, **options)
+    return '\n'.join(error.value.report_lines())
+
+
+def test_oulu_missing_landmark_names_the_image_or_is_skipped(small_oulu, tmp_path):
     small, landmarks = small_oulu
     missing = 'VL/Strong/P002/Fear/004.jpeg'
     del landmarks[missing]
-    assert run_oulu(small, landmarks, tmp_path / 'out') == 1
-    error = capsys.readouterr().err
+    error = conversion_error(run_oulu, small, landmarks, tmp_path / 'out')
     assert str(small / missing) in error and 'missing landmarks' in error
-    assert not (tmp_path / 'out' / 'annotations.csv').exists()
-    assert run_oulu(small, landmarks, tmp_path / 'out', '--skip-bad',
-                    '--overwrite') == 0
+    assert not (tmp_path / 'out').exists()
+    run_oulu(small, landmarks, tmp_path / 'out', skip_bad=True)
     report = (tmp_path / 'out' / 'skipped.txt').read_text()
     assert report.startswith('VL/Strong/P002/Fear\t') and missing in report
     rows = read_annotation_file(tmp_path / 'out' / 'annotations.csv')
@@ -188,16 +196,14 @@ def test_oulu_missing_landmark_names_the_image_or_is_skipped(small_oulu, tmp_pat
     assert 'P002_Fear' not in {r.sequence for r in rows}
 
 
-def test_oulu_unreadable_image_and_unknown_expression_folder(small_oulu, tmp_path,
-                                                              capsys):
+def test_oulu_unreadable_image_and_unknown_expression_folder(small_oulu, tmp_path):
     small, landmarks = small_oulu
     broken = small / 'VL' / 'Strong' / 'P001' / 'Surprise' / '003.jpeg'
     broken.write_bytes(b'not a jpeg')
     (small / 'VL' / 'Strong' / 'P001' / 'Contempt').mkdir()
     shutil.copy(small / 'VL' / 'Strong' / 'P001' / 'Anger' / '000.jpeg',
                 small / 'VL' / 'Strong' / 'P001' / 'Contempt' / '000.jpeg')
-    assert run_oulu(small, landmarks, tmp_path / 'out') == 1
-    error = capsys.readouterr().err
+    error = conversion_error(run_oulu, small, landmarks, tmp_path / 'out')
     assert f'{broken}: unreadable image' in error
     assert "unknown expression folder 'Contempt'" in error
 
@@ -216,8 +222,7 @@ def test_oulu_without_landmarks_falls_back_to_the_detector(small_oulu, tmp_path,
             return landmarks[key]
 
     monkeypatch.setattr(converters_common, 'DetectedLandmarks', FakeDetector)
-    assert prepare_oulu.main([str(small), str(tmp_path / 'out'), '--num-folds',
-                              '2']) == 0
+    prepare_oulu_casia(small, tmp_path / 'out', num_folds=2)
     assert len(asked) == 2 * 6 * 4  # first and last 3 frames of every sequence
 
 
@@ -226,7 +231,7 @@ def test_without_landmarks_or_detector_the_error_says_what_to_supply(
     import mmfmpn.apis.face_detection as face_detection
     monkeypatch.setattr(face_detection, 'mtcnn_weights_dir', lambda: None)
     small, _ = small_oulu
-    assert prepare_oulu.main([str(small), str(tmp_path / 'out')]) == 2
+    assert oulu_tool.main([str(small), str(tmp_path / 'out')]) == 2
     error = capsys.readouterr().err
     assert 'Pass --landmarks FILE' in error and 'path,x1,y1' in error
 
@@ -257,8 +262,7 @@ def mmi_out(mmi_raw, tmp_path_factory):
     landmarks_file = root.parent / 'landmarks.csv'
     write_landmarks_file(landmarks_file, landmarks)
     out = tmp_path_factory.mktemp('mmi_out') / 'mmi'
-    assert prepare_mmi.main([str(root), str(out), '--landmarks',
-                             str(landmarks_file), '--num-folds', '2']) == 0
+    prepare_mmi(root, out, landmarks_file=landmarks_file, num_folds=2)
     return out
 
 
@@ -289,10 +293,11 @@ def test_mmi_unknown_emotion_code_names_the_file(mmi_raw, tmp_path, capsys):
     write_landmarks_file(tmp_path / 'landmarks.csv', landmarks)
     args = [str(raw), str(tmp_path / 'out'), '--landmarks',
             str(tmp_path / 'landmarks.csv'), '--num-folds', '2']
-    assert prepare_mmi.main(args) == 1
+    assert mmi_tool.main(args) == 1
     error = capsys.readouterr().err
     assert f"{emotion_file}: unknown emotion code '9'" in error
-    assert prepare_mmi.main(args + ['--skip-bad', '--overwrite']) == 0
+    assert not (tmp_path / 'out').exists()
+    assert mmi_tool.main(args + ['--skip-bad']) == 0
     assert 'Sessions/3\t' in (tmp_path / 'out' / 'skipped.txt').read_text()
 
 
@@ -315,11 +320,17 @@ def affectnet_raw(tmp_path_factory):
     return root
 
 
+def affectnet_lists(root):
+    lists = root / 'Manually_Annotated_file_lists'
+    return dict(train_csv=lists / 'training.csv', val_csv=lists / 'validation.csv',
+                images_dir=root / 'Manually_Annotated_Images')
+
+
 def test_affectnet_keeps_seven_classes_and_splits_train_9_to_1(
         affectnet_raw, tmp_path, capsys):
     out = tmp_path / 'affectnet'
-    assert prepare_affectnet.main([str(affectnet_raw), str(out),
-                                   '--val-fraction', '0.25']) == 0
+    assert affectnet_tool.main([str(affectnet_raw), str(out),
+                                '--val-fraction', '0.25']) == 0
     summary = capsys.readouterr().out
     assert 'dropped 2 neutral, 1 non-face, 1 none, 1 uncertain' in summary
     rows = {Path(r.image).name: r
@@ -344,9 +355,8 @@ def test_affectnet_balanced_subset_is_seeded(affectnet_raw, tmp_path):
     outputs = []
     for run in ('a', 'b'):
         out = tmp_path / run
-        assert prepare_affectnet.main([str(affectnet_raw), str(out), '--per-class',
-                                       '2', '--seed', '3', '--val-fraction',
-                                       '0.5']) == 0
+        prepare_affectnet(out, **affectnet_lists(affectnet_raw), per_class=2, seed=3,
+                          val_fraction=0.5)
         outputs.append([read_lines(out / f'{split}_ids.csv')
                         for split in ('train', 'val')])
     assert outputs[0] == outputs[1]
@@ -354,8 +364,7 @@ def test_affectnet_balanced_subset_is_seeded(affectnet_raw, tmp_path):
     assert len(train) == len(val) == 7
 
 
-def test_affectnet_bad_rows_name_the_file_or_go_to_the_skip_report(
-        tmp_path, capsys):
+def test_affectnet_bad_rows_name_the_file_or_go_to_the_skip_report(tmp_path):
     root = tmp_path / 'AffectNet'
     write_raw_affectnet(root, [
         AffectNetRowSpec('1/good.jpg', '1'),
@@ -368,16 +377,14 @@ def test_affectnet_bad_rows_name_the_file_or_go_to_the_skip_report(
     (images / '1' / 'broken.jpg').write_bytes(b'\xff\xd8 truncated')
     training = root / 'Manually_Annotated_file_lists' / 'training.csv'
     out = tmp_path / 'out'
-    assert prepare_affectnet.main([str(root), str(out)]) == 1
-    error = capsys.readouterr().err
+    error = conversion_error(prepare_affectnet, out, **affectnet_lists(root))
     assert f"{training}:3: unknown expression code '12'" in error
     assert f'{training}:4 ({images / "1" / "nolandmarks.jpg"}): missing landmarks' \
         in error
     assert f'{training}:5 ({images / "1" / "outside.jpg"}): face box' in error
     assert 'is outside the 256x256 image' in error
     assert f'{images / "1" / "broken.jpg"}: unreadable image' in error
-    assert prepare_affectnet.main([str(root), str(out), '--skip-bad',
-                                   '--overwrite']) == 0
+    prepare_affectnet(out, **affectnet_lists(root), skip_bad=True)
     report = read_lines(out / 'skipped.txt')
     assert [line.split('\t')[0] for line in report] == [
         f'{training}:{line}' for line in (3, 4, 5, 6)]
@@ -388,7 +395,7 @@ def test_affectnet_bad_rows_name_the_file_or_go_to_the_skip_report(
 # --------------------------------------------------------------------- tools
 
 
-@pytest.mark.parametrize('tool', [prepare_oulu, prepare_mmi, prepare_affectnet])
+@pytest.mark.parametrize('tool', [oulu_tool, mmi_tool, affectnet_tool])
 def test_converters_have_help(tool, capsys):
     with pytest.raises(SystemExit) as exit_info:
         tool.main(['--help'])
@@ -400,8 +407,8 @@ def test_landmarks_file_errors_name_the_line(small_oulu, tmp_path, capsys):
     small, _ = small_oulu
     bad_file = tmp_path / 'landmarks.csv'
     bad_file.write_text('path,x1,y1\nVL/Strong/P001/Anger/000.jpeg,1,2,3\n')
-    assert prepare_oulu.main([str(small), str(tmp_path / 'out'), '--landmarks',
-                              str(bad_file)]) == 2
+    assert oulu_tool.main([str(small), str(tmp_path / 'out'), '--landmarks',
+                           str(bad_file)]) == 2
     assert f'{bad_file}:2: expected 5 or 68' in capsys.readouterr().err
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from mmfmpn.evaluation.fold_summary import summarize_folds, write_summary
-from tiny_ckplus import make_tiny_ckplus
+from mmfmpn.synthesis import make_tiny_ckplus
 
 REPO = Path(__file__).resolve().parents[1]
 FMG_TINY = str(REPO / 'tests' / 'configs' / 'fmg_tiny.py')

@@ -11,8 +11,8 @@ from mmengine.registry import init_default_scope
 import mmfmpn  # noqa: F401
 import mmfmpn.datasets.fer_annotation  # noqa: F401  registers the datasets
 from mmfmpn.datasets.transforms.landmark_prior import LandmarkPriorMask
-from mmfmpn.masks.alignment import (NOSE_INDEX, REFERENCE_FIVE_POINTS,
-                                    transform_points)
+from mmfmpn.masks.alignment import REFERENCE_FIVE_POINTS, transform_points
+from mmfmpn.masks.landmarks import NOSE_INDEX
 from mmfmpn.masks.landmark_prior import landmark_key_points, landmark_prior_map
 from mmpretrain.registry import DATASETS
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from raw_ckplus_fixture import load_tool
 from mmfmpn.apis.face_detection import mtcnn_weights_dir
 from mmfmpn.datasets.annotation_file import read_annotation_file
+from mmfmpn.datasets.converters import prepare_london_faces
 from mmfmpn.datasets.converters.common import DetectedLandmarks, read_image
 from mmfmpn.masks.motion_masks import class_motion_masks
 
@@ -50,9 +50,8 @@ def test_detector_agrees_with_the_lab_landmarks_of_the_neutral_photos(london_sub
 
 def test_happy_minus_neutral_mask_lights_up_the_mouth(london_subset, tmp_path):
     root, _ = london_subset
-    prepare = load_tool('tools/dataset_converters/prepare_london_faces.py')
     out = tmp_path / 'london'
-    assert prepare.main([str(root), str(out)]) == 0
+    prepare_london_faces(root, out)
     rows = read_annotation_file(out / 'annotations.csv')
     assert [r.label for r in rows] == ['happy'] * PEOPLE
     assert all(r.landmarks.shape == (5, 2) for r in rows)

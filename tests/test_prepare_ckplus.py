@@ -11,10 +11,14 @@ import pytest
 from raw_ckplus_fixture import (SequenceSpec, all_class_sequences, load_tool,
                                 write_raw_ckplus)
 from mmfmpn.datasets.categories import CKPLUS_CLASSES
-from mmfmpn.masks.alignment import REFERENCE_FIVE_POINTS, five_points_from_68
+from mmfmpn.datasets.converters import ConversionError, prepare_ckplus
+from mmfmpn.datasets.folds import subject_folds
+from mmfmpn.masks.alignment import REFERENCE_FIVE_POINTS
+from mmfmpn.masks.landmarks import five_points_from_68
 from mmfmpn.utils.safe_pickle import load_restricted_pickle
 
-prepare_ckplus = load_tool('tools/dataset_converters/prepare_ckplus.py')
+#: The command line, for its exit codes and messages; the logic is tested in the package.
+prepare_tool = load_tool('tools/dataset_converters/prepare_ckplus.py')
 
 OFFICIAL_DIR = (Path(__file__).resolve().parents[2] / 'shared' / 'reference' /
                 'fmpn-official')
@@ -39,8 +43,7 @@ def raw_root(tmp_path_factory):
 @pytest.fixture(scope='module')
 def prepared(raw_root, tmp_path_factory):
     out = tmp_path_factory.mktemp('prepared') / 'ckplus'
-    assert prepare_ckplus.main([str(raw_root), str(out), '--num-folds',
-                                '3']) == 0
+    prepare_ckplus(raw_root, out, num_folds=3)
     return out
 
 
@@ -133,10 +136,10 @@ def test_aligned_neutral_pupils_sit_on_the_reference_eyes(prepared):
 
 
 def test_subject_folds_cuts_sorted_subjects_into_contiguous_blocks():
-    folds = prepare_ckplus.subject_folds(['S4', 'S2', 'S5', 'S1', 'S3'], 2)
+    folds = subject_folds(['S4', 'S2', 'S5', 'S1', 'S3'], 2)
     assert folds == {'S1': 1, 'S2': 1, 'S3': 1, 'S4': 0, 'S5': 0}
     with pytest.raises(ValueError, match='--num-folds'):
-        prepare_ckplus.subject_folds(['S1', 'S2', 'S3'], 4)
+        subject_folds(['S1', 'S2', 'S3'], 4)
 
 
 @pytest.mark.skipif(
@@ -150,10 +153,10 @@ def test_subject_folds_reproduce_the_authors_split():
         names = read_lines(split_dir / f'test_ids_{fold}.csv')
         test_sizes.append(len(names))
         authors_fold.update({name[:4]: fold for name in names})
-    assert prepare_ckplus.subject_folds(list(authors_fold), 10) == authors_fold
+    assert subject_folds(list(authors_fold), 10) == authors_fold
     # The labelled sequences (3 images each) of each fold's subjects give its size.
     labels = load_restricted_pickle(str(split_dir / 'emotion_labels.pkl'))
-    folds = prepare_ckplus.subject_folds(
+    folds = subject_folds(
         [key[:4] for key, value in labels.items() if value != -1], 10)
     images_per_fold = Counter()
     for key, value in labels.items():
@@ -162,19 +165,25 @@ def test_subject_folds_reproduce_the_authors_split():
     assert [images_per_fold[fold] for fold in range(10)] == test_sizes
 
 
-def test_refuses_a_non_empty_output_without_overwrite(small_raw, tmp_path,
-                                                      capsys):
+def test_refuses_a_non_empty_output_and_overwrite_replaces_it_whole(
+        small_raw, tmp_path, capsys):
     out = tmp_path / 'out'
     out.mkdir()
     (out / 'notes.txt').write_text('keep me')
     args = [str(small_raw[0]), str(out), '--num-folds', '2']
-    assert prepare_ckplus.main(args) == 2
+    assert prepare_tool.main(args) == 2
     assert '--overwrite' in capsys.readouterr().err
-    (out / 'test_ids_7.csv').write_text('stale\n')
-    assert prepare_ckplus.main(args + ['--overwrite']) == 0
     assert (out / 'notes.txt').read_text() == 'keep me'
-    assert not (out / 'test_ids_7.csv').exists()
+    (out / 'test_ids_7.csv').write_text('stale\n')
+    (out / 'imgs_res' / '0').mkdir(parents=True)
+    (out / 'imgs_res' / '0' / '0.png').write_bytes(b'old fold mask')
+    assert prepare_tool.main(args + ['--overwrite']) == 0
+    # The new dataset replaces the old one whole: no old split, no mask of the old folds.
+    assert sorted(path.name for path in out.iterdir()) == [
+        'annotations.csv', 'emotion_labels.pkl', 'imgs', 'neutral', 'test_ids_0.csv',
+        'test_ids_1.csv', 'train_ids_0.csv', 'train_ids_1.csv']
     assert len(list((out / 'imgs').iterdir())) == 3 * 6
+    assert sorted(path.name for path in tmp_path.iterdir()) == ['out', 'small']
 
 
 def test_missing_landmark_file_is_an_error_naming_it(small_raw, tmp_path,
@@ -182,24 +191,25 @@ def test_missing_landmark_file_is_an_error_naming_it(small_raw, tmp_path,
     root = small_raw[0]
     missing = root / 'Landmarks/S051/002/S051_002_00000004_landmarks.txt'
     missing.unlink()
-    assert prepare_ckplus.main(
+    assert prepare_tool.main(
         [str(root), str(tmp_path / 'out'), '--num-folds', '2']) == 1
     err = capsys.readouterr().err
     assert str(missing) in err and '--skip-bad' in err
-    assert not (tmp_path / 'out' / 'annotations.csv').exists()
+    assert not (tmp_path / 'out').exists()
 
 
-def test_unreadable_image_is_an_error_naming_it(small_raw, tmp_path, capsys):
+def test_unreadable_image_is_an_error_naming_it(small_raw, tmp_path):
     root = small_raw[0]
     broken = root / 'cohn-kanade-images/S050/001/S050_001_00000003.png'
     broken.write_bytes(b'not a png')
-    assert prepare_ckplus.main(
-        [str(root), str(tmp_path / 'out'), '--num-folds', '2']) == 1
-    assert str(broken) in capsys.readouterr().err
+    with pytest.raises(ConversionError) as error:
+        prepare_ckplus(root, tmp_path / 'out', num_folds=2)
+    assert list(error.value.bad) == ['S050_001']
+    assert str(broken) in error.value.bad['S050_001']
 
 
 def test_skip_bad_leaves_out_and_reports_every_bad_sequence(
-        small_raw, tmp_path, capsys):
+        small_raw, tmp_path):
     root = small_raw[0]
     (root / 'Landmarks/S051/002/S051_002_00000004_landmarks.txt').unlink()
     (root / 'cohn-kanade-images/S050/001/S050_001_00000003.png').write_bytes(
@@ -208,8 +218,7 @@ def test_skip_bad_leaves_out_and_reports_every_bad_sequence(
     emotion_file = root / 'Emotion/S052/001/S052_001_00000004_emotion.txt'
     emotion_file.write_text('   9.0000000e+00\n')
     out = tmp_path / 'out'
-    assert prepare_ckplus.main(
-        [str(root), str(out), '--num-folds', '2', '--skip-bad']) == 0
+    conversion = prepare_ckplus(root, out, num_folds=2, skip_bad=True)
     skipped = dict(
         line.split('\t', 1)
         for line in (out / 'skipped.txt').read_text().splitlines())
@@ -218,7 +227,7 @@ def test_skip_bad_leaves_out_and_reports_every_bad_sequence(
     assert 'unreadable image' in skipped['S050_001']
     assert '3 frames' in skipped['S052_002']
     assert str(emotion_file) in skipped['S052_001']
-    assert 'Skipped 4 sequence(s)' in capsys.readouterr().out
+    assert 'Skipped 4 sequence(s)' in conversion.summary()[-1]
     images = {path.name[:8] for path in (out / 'imgs').iterdir()}
     assert images == {'S050_002', 'S051_001'}
     labels = load_restricted_pickle(str(out / 'emotion_labels.pkl'))
@@ -226,16 +235,12 @@ def test_skip_bad_leaves_out_and_reports_every_bad_sequence(
 
 
 def test_split_dir_copies_given_folds_and_rejects_unknown_images(
-        small_raw, tmp_path, capsys):
+        small_raw, tmp_path):
     root = small_raw[0]
     computed = tmp_path / 'computed'
-    assert prepare_ckplus.main([str(root), str(computed), '--num-folds',
-                                '3']) == 0
+    prepare_ckplus(root, computed, num_folds=3)
     given = tmp_path / 'given'
-    assert prepare_ckplus.main([
-        str(root), str(given), '--num-folds', '3', '--split-dir',
-        str(computed)
-    ]) == 0
+    prepare_ckplus(root, given, num_folds=3, split_dir=computed)
     for fold in range(3):
         for part in ('train', 'test'):
             name = f'{part}_ids_{fold}.csv'
@@ -243,11 +248,14 @@ def test_split_dir_copies_given_folds_and_rejects_unknown_images(
 
     with open(computed / 'test_ids_1.csv', 'a') as file:
         file.write('S999_001_00000003.png\n')
-    assert prepare_ckplus.main([
-        str(root), str(tmp_path / 'rejected'), '--num-folds', '3',
-        '--split-dir', str(computed)
-    ]) == 1
-    assert 'S999_001_00000003.png' in capsys.readouterr().err
+    with pytest.raises(ConversionError, match='S999_001_00000003.png'):
+        prepare_ckplus(root, tmp_path / 'rejected', num_folds=3, split_dir=computed)
+    # Re-preparing with the folds of the dataset being replaced keeps them.
+    prepare_ckplus(root, given, num_folds=3, split_dir=given, overwrite=True)
+    for fold in range(3):
+        assert read_lines(given / f'test_ids_{fold}.csv') == read_lines(
+            tmp_path / 'computed' / f'test_ids_{fold}.csv')[:len(read_lines(
+                given / f'test_ids_{fold}.csv'))]
 
 
 def test_bbox_landmarks_pickle_gives_the_same_faces(small_raw, tmp_path):
@@ -263,14 +271,10 @@ def test_bbox_landmarks_pickle_gives_the_same_faces(small_raw, tmp_path):
     pkl_path = tmp_path / 'bbox_landmark_mtcnn.pkl'
     pkl_path.write_bytes(pickle.dumps(detections))
     from_68 = tmp_path / 'from_68'
-    assert prepare_ckplus.main([str(root), str(from_68), '--num-folds',
-                                '2']) == 0
+    prepare_ckplus(root, from_68, num_folds=2)
     shutil.rmtree(root / 'Landmarks')
     from_mtcnn = tmp_path / 'from_mtcnn'
-    assert prepare_ckplus.main([
-        str(root), str(from_mtcnn), '--num-folds', '2', '--bbox-landmarks',
-        str(pkl_path)
-    ]) == 0
+    prepare_ckplus(root, from_mtcnn, num_folds=2, bbox_landmarks=pkl_path)
     for path in sorted((from_68 / 'imgs').iterdir()):
         expected = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE).astype(int)
         actual = cv2.imread(str(from_mtcnn / 'imgs' / path.name),
@@ -280,7 +284,7 @@ def test_bbox_landmarks_pickle_gives_the_same_faces(small_raw, tmp_path):
 
 def test_help_describes_the_options(capsys):
     with pytest.raises(SystemExit) as exit_info:
-        prepare_ckplus.parse_args(['--help'])
+        prepare_tool.parse_args(['--help'])
     assert exit_info.value.code == 0
     help_text = capsys.readouterr().out
     for option in ('--bbox-landmarks', '--split-dir', '--num-folds',

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from mmfmpn.datasets.categories import CKPLUS_CLASSES
-from mmfmpn.datasets.synthetic import generate_synthetic_ckplus
-from mmfmpn.datasets.synthetic import face_model
-from mmfmpn.datasets.synthetic.ckplus import CKPLUS_FOLDERS
+from mmfmpn.synthesis import generate_synthetic_ckplus
+from mmfmpn.synthesis import face_model
+from mmfmpn.synthesis.ckplus import CKPLUS_FOLDERS
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 IMAGE_NAME = re.compile(r'^(S\d{3})_(\d{3})_(\d{8})\.png$')

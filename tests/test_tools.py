@@ -13,7 +13,7 @@ import torch
 
 import mmfmpn  # noqa: F401  (registers the safe checkpoint globals)
 from mmfmpn.engine.checkpoint_loading import _history_buffer_getattr
-from tiny_ckplus import make_tiny_ckplus
+from mmfmpn.synthesis import make_tiny_ckplus
 
 REPO = Path(__file__).resolve().parents[1]
 TINY_CONFIG = str(REPO / 'tests' / 'configs' / 'fmpn_tiny.py')

@@ -13,7 +13,7 @@ from mmfmpn.engine.hooks import MotionMaskVisualizationHook
 from mmpretrain.registry import HOOKS, MODELS
 from mmpretrain.structures import DataSample
 from random_checkpoint import TINY_CONFIG
-from tiny_ckplus import make_tiny_ckplus
+from mmfmpn.synthesis import make_tiny_ckplus
 
 #: What RecordingVisBackend received: (name, image, step).
 RECORDED = []

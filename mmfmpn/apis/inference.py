@@ -32,8 +32,9 @@ from mmengine.config import Config
 from mmengine.dataset import Compose, default_collate
 from mmengine.runner.checkpoint import CheckpointLoader
 
-from mmfmpn.masks.alignment import (align_face, alignment_matrix,
-                                    five_points_from_68, transform_points)
+from mmfmpn.masks.alignment import (ALIGNED_FACE_SIZE, align_face,
+                                    alignment_matrix, transform_points)
+from mmfmpn.masks.landmarks import five_alignment_points
 from mmpretrain.apis import get_model
 from mmpretrain.datasets import remove_transform
 from mmpretrain.registry import TRANSFORMS
@@ -42,8 +43,8 @@ from .face_detection import FaceDetection, MTCNNFaceDetector
 ImageInput = Union[str, Path, np.ndarray]
 ConfigInput = Union[str, Path, Config]
 
-#: Side of the aligned face crops, as written by prepare_ckplus.py.
-ALIGNED_CROP_SIZE = 70
+#: Side of the aligned face crops, as the converters write them.
+ALIGNED_CROP_SIZE = ALIGNED_FACE_SIZE
 #: Transforms that only serve the ground-truth motion masks.
 MOTION_MASK_TRANSFORMS = ('LoadMotionMask', 'LandmarkPriorMask',
                           'MotionMaskToTensor')
@@ -338,18 +339,15 @@ def five_points_from_landmarks(landmarks: np.ndarray) -> np.ndarray:
         np.ndarray: ``(5, 2)`` float64.
 
     Raises:
-        InferenceInputError: Another shape, or non-finite values.
+        InferenceInputError: Landmarks that are no face (another shape, non-finite or
+            coincident points, see :func:`~mmfmpn.masks.landmarks.five_alignment_points`).
     """
-    points = np.asarray(landmarks, dtype=np.float64)
-    if points.shape == (68, 2):
-        points = five_points_from_68(points)
-    elif points.shape != (5, 2):
+    try:
+        return five_alignment_points(landmarks)
+    except ValueError as err:
         raise InferenceInputError(
-            f'landmarks of shape {points.shape}: expected (5, 2) five points '
-            'or (68, 2) iBUG landmarks, as (x, y) pixels.')
-    if not np.isfinite(points).all():
-        raise InferenceInputError('landmarks contain NaN or infinite values.')
-    return points
+            f'{err}; give (5, 2) five points or (68, 2) iBUG landmarks as (x, y) '
+            'pixels of the image.') from None
 
 
 @dataclass

@@ -13,13 +13,13 @@ The inputs are the JSON files of ``tools/test.py --out preds.json``
 has it, the summary also gives the mask error per fold and on average.
 """
 import json
-import os
 import os.path as osp
-import tempfile
 from typing import Dict, List, Mapping, Optional, Sequence
 
 import numpy as np
 from mmpretrain.evaluation import ConfusionMatrix
+
+from mmfmpn.utils.file_io import atomic_output_path, write_text_atomic
 
 SUMMARY_JSON = 'summary.json'
 SUMMARY_MARKDOWN = 'summary.md'
@@ -258,30 +258,6 @@ def plot_confusion_matrix(confusion_percent: Sequence[Sequence[float]],
     return figure
 
 
-def _write_atomic(path: str, write) -> None:
-    """Call ``write(temporary_path)``, then move the file onto ``path``."""
-    out_dir = osp.dirname(osp.abspath(path))
-    os.makedirs(out_dir, exist_ok=True)
-    handle, temporary_path = tempfile.mkstemp(
-        dir=out_dir, prefix=f'.{osp.basename(path)}.', suffix='.tmp')
-    os.close(handle)
-    try:
-        write(temporary_path)
-        os.chmod(temporary_path, 0o644)  # mkstemp makes it owner-only
-        os.replace(temporary_path, path)
-    finally:
-        if osp.exists(temporary_path):
-            os.remove(temporary_path)
-
-
-def _write_text(text: str):
-    def write(path: str) -> None:
-        with open(path, 'w') as file:
-            file.write(text)
-
-    return write
-
-
 def write_summary(summary: dict,
                   out_dir: str,
                   title: str = 'k-fold results') -> Dict[str, str]:
@@ -302,17 +278,15 @@ def write_summary(summary: dict,
         json=osp.join(out_dir, SUMMARY_JSON),
         markdown=osp.join(out_dir, SUMMARY_MARKDOWN),
         confusion_matrix=osp.join(out_dir, CONFUSION_MATRIX_PNG))
-    _write_atomic(paths['json'],
-                  _write_text(json.dumps(summary, indent=2) + '\n'))
-    _write_atomic(paths['markdown'],
-                  _write_text(summary_markdown(summary, title)))
+    write_text_atomic(paths['json'], json.dumps(summary, indent=2) + '\n')
+    write_text_atomic(paths['markdown'], summary_markdown(summary, title))
     spread = (f' ± {summary["std_accuracy"]:.2f}'
               if len(summary['folds']) > 1 else '')
     figure = plot_confusion_matrix(
         summary['confusion_matrix_percent'], summary['classes'],
         title=f'{title}: {summary["mean_accuracy"]:.2f}{spread} %')
-    _write_atomic(paths['confusion_matrix'],
-                  lambda path: figure.savefig(path, format='png', dpi=100))
+    with atomic_output_path(paths['confusion_matrix']) as temporary:
+        figure.savefig(temporary, format='png', dpi=100)
     return paths
 
 

@@ -1,11 +1,9 @@
 import json
-import os
-import os.path as osp
-import tempfile
 from typing import List, Sequence
 
 from mmengine.evaluator import BaseMetric
 
+from mmfmpn.utils.file_io import write_text_atomic
 from mmpretrain.registry import METRICS
 from .motion_mask_metric import motion_mask_errors
 
@@ -46,13 +44,10 @@ class DumpPredictionsJSON(BaseMetric):
             self.results.append(record)
 
     def compute_metrics(self, results: List[dict]) -> dict:
-        out_dir = osp.dirname(osp.abspath(self.out_file))
-        os.makedirs(out_dir, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-                'w', dir=out_dir, suffix='.tmp', delete=False) as file:
-            json.dump(
+        write_text_atomic(
+            self.out_file,
+            json.dumps(
                 dict(classes=self.dataset_meta.get('classes')
                      if self.dataset_meta else None,
-                     predictions=results), file)
-        os.replace(file.name, self.out_file)
+                     predictions=results)))
         return {}

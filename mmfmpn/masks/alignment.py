@@ -1,4 +1,4 @@
-"""Five-point face alignment to the 70x70 crops used by FMPN.
+"""Five-point face alignment to the 70x70 crops used by FMPN (points: :mod:`.landmarks`).
 
 A face is mapped by a least-squares similarity transform (Umeyama) from its five points (eye
 centres, nose tip, mouth corners) onto the standard 96x112 five-point reference face; the
@@ -7,13 +7,10 @@ matrix so that the raw frame is interpolated only once.
 
 Point arrays are ``(x, y)`` in pixels, image-left point first (the subject's right eye).
 """
-from pathlib import PurePath
-from typing import Dict, Union
-
 import cv2
 import numpy as np
 
-from mmfmpn.utils.safe_pickle import load_restricted_pickle
+from .landmarks import NOSE_INDEX
 
 #: Five points of the standard 96x112 (width x height) aligned face: image-left eye centre,
 #: image-right eye centre, nose tip, image-left mouth corner, image-right mouth corner.
@@ -22,42 +19,8 @@ REFERENCE_FIVE_POINTS = np.array(
      [33.5493, 92.3655], [62.7299, 92.2041]],
     dtype=np.float64)
 
-#: Index of the nose tip in a five-point array; the crop is centred on it.
-NOSE_INDEX = 2
-
-#: The 68-point iBUG indices of the eye contours (image-left eye first).
-_LEFT_EYE_68 = slice(36, 42)
-_RIGHT_EYE_68 = slice(42, 48)
-_NOSE_TIP_68 = 30
-_LEFT_MOUTH_CORNER_68 = 48
-_RIGHT_MOUTH_CORNER_68 = 54
-
-
-def five_points_from_68(landmarks: np.ndarray) -> np.ndarray:
-    """Reduce the 68 iBUG landmarks to the five alignment points.
-
-    Args:
-        landmarks (np.ndarray): ``(68, 2)`` landmark ``(x, y)`` in pixels, in the iBUG 68
-            order used by CK+ ``Landmarks/*_landmarks.txt``.
-
-    Returns:
-        np.ndarray: ``(5, 2)`` float64: mean of points 36-41, mean of points 42-47, point 30,
-        point 48, point 54.
-
-    Raises:
-        ValueError: ``landmarks`` is not ``(68, 2)``.
-    """
-    landmarks = np.asarray(landmarks, dtype=np.float64)
-    if landmarks.shape != (68, 2):
-        raise ValueError(
-            f'expected (68, 2) landmarks, got shape {landmarks.shape}')
-    return np.stack([
-        landmarks[_LEFT_EYE_68].mean(axis=0),
-        landmarks[_RIGHT_EYE_68].mean(axis=0),
-        landmarks[_NOSE_TIP_68],
-        landmarks[_LEFT_MOUTH_CORNER_68],
-        landmarks[_RIGHT_MOUTH_CORNER_68],
-    ])
+#: Side of the aligned square faces in pixels, as the FMPN authors' CK+ faces and masks.
+ALIGNED_FACE_SIZE = 70
 
 
 def estimate_similarity_transform(src: np.ndarray,
@@ -103,7 +66,8 @@ def estimate_similarity_transform(src: np.ndarray,
     return np.hstack([scale * rotation, translation[:, None]])
 
 
-def alignment_matrix(five_points: np.ndarray, crop_size: int = 70) -> np.ndarray:
+def alignment_matrix(five_points: np.ndarray,
+                     crop_size: int = ALIGNED_FACE_SIZE) -> np.ndarray:
     """The affine map from a raw frame to its aligned ``crop_size`` square crop.
 
     The similarity transform onto :data:`REFERENCE_FIVE_POINTS` followed by the shift that
@@ -111,8 +75,9 @@ def alignment_matrix(five_points: np.ndarray, crop_size: int = 70) -> np.ndarray
 
     Args:
         five_points (np.ndarray): ``(5, 2)`` points of the face in the raw frame (see
-            :func:`five_points_from_68`).
-        crop_size (int): Side of the square crop in pixels. Defaults to 70.
+            :func:`~mmfmpn.masks.landmarks.five_alignment_points`).
+        crop_size (int): Side of the square crop in pixels. Defaults to
+            :data:`ALIGNED_FACE_SIZE` (70).
 
     Returns:
         np.ndarray: ``(2, 3)`` float64 matrix for ``cv2.warpAffine`` and
@@ -142,14 +107,15 @@ def transform_points(points: np.ndarray, matrix: np.ndarray) -> np.ndarray:
 
 def align_face(image: np.ndarray,
                five_points: np.ndarray,
-               crop_size: int = 70) -> np.ndarray:
+               crop_size: int = ALIGNED_FACE_SIZE) -> np.ndarray:
     """Align and crop a face in one bilinear warp, anti-aliased when it
     shrinks the face.
 
     Args:
         image (np.ndarray): ``(H, W)`` gray or ``(H, W, 3)`` BGR uint8 raw frame.
         five_points (np.ndarray): ``(5, 2)`` points of the face in ``image``.
-        crop_size (int): Side of the square crop in pixels. Defaults to 70.
+        crop_size (int): Side of the square crop in pixels. Defaults to
+            :data:`ALIGNED_FACE_SIZE` (70).
 
     Returns:
         np.ndarray: ``(crop_size, crop_size)`` uint8 gray aligned face.
@@ -175,64 +141,3 @@ def align_face(image: np.ndarray,
         matrix, (crop_size, crop_size),
         flags=cv2.INTER_LINEAR,
         borderMode=cv2.BORDER_REPLICATE)
-
-
-def ckplus_frame_key(frame_path: Union[str, PurePath]) -> str:
-    """The location-independent key of a raw CK+ frame.
-
-    Args:
-        frame_path (str | PurePath): Any path ending in
-            ``S005/001/S005_001_00000001.png`` (POSIX or Windows separators).
-
-    Returns:
-        str: The last three path parts joined by ``/``, e.g.
-        ``'S005/001/S005_001_00000001.png'``.
-    """
-    parts = str(frame_path).replace('\\', '/').split('/')
-    return '/'.join(parts[-3:])
-
-
-def load_mtcnn_five_points(pkl_path: str) -> Dict[str, np.ndarray]:
-    """Read the FMPN authors' ``bbox_landmark_mtcnn.pkl``.
-
-    The file maps the authors' absolute frame paths to ``[boxes, landmarks]``: ``boxes`` is
-    ``(n, 5)`` (x1, y1, x2, y2, score) and ``landmarks`` is ``(n, 10)`` (5 x then 5 y: left
-    eye, right eye, nose, left mouth corner, right mouth corner). When a frame has several
-    detections the highest-scoring one is kept.
-
-    Args:
-        pkl_path (str): The pickle file; it is read with a restricted unpickler.
-
-    Returns:
-        dict[str, np.ndarray]: :func:`ckplus_frame_key` of each frame -> ``(5, 2)`` float64
-        five points.
-
-    Raises:
-        ValueError: The file is not such a dict, an entry is malformed, or two entries end in
-            the same frame key.
-    """
-    detections = load_restricted_pickle(pkl_path, allow_numpy=True)
-    if not isinstance(detections, dict):
-        raise ValueError(f'{pkl_path}: expected a dict from frame path to '
-                         f'[boxes, landmarks], got {type(detections).__name__}')
-    five_points_by_frame = {}
-    for frame_path, entry in detections.items():
-        try:
-            boxes, landmarks = entry
-            boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 5)
-            landmarks = np.asarray(landmarks, dtype=np.float64).reshape(-1, 10)
-        except (TypeError, ValueError) as err:
-            raise ValueError(
-                f'{pkl_path}: entry {frame_path!r} is not [boxes (n, 5), '
-                f'landmarks (n, 10)] ({err})') from err
-        if len(boxes) == 0 or len(boxes) != len(landmarks):
-            raise ValueError(
-                f'{pkl_path}: entry {frame_path!r} has {len(boxes)} boxes and '
-                f'{len(landmarks)} landmark rows; expected the same n >= 1')
-        best = int(np.argmax(boxes[:, 4]))
-        key = ckplus_frame_key(frame_path)
-        if key in five_points_by_frame:
-            raise ValueError(f'{pkl_path}: two entries end in {key!r}; keep '
-                             'one per frame')
-        five_points_by_frame[key] = landmarks[best].reshape(2, 5).T.copy()
-    return five_points_by_frame

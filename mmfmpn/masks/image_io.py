@@ -1,11 +1,11 @@
-"""Reading gray images and writing outputs atomically (temporary file, then rename)."""
-import os
-import tempfile
+"""Reading images with a clear error, and writing PNG files atomically."""
 from pathlib import Path
 from typing import Union
 
 import cv2
 import numpy as np
+
+from mmfmpn.utils.file_io import write_bytes_atomic
 
 PathLike = Union[str, Path]
 
@@ -47,46 +47,6 @@ def read_gray_image(path: PathLike) -> np.ndarray:
         ValueError: The file is missing or OpenCV cannot decode it.
     """
     return read_image_file(path)
-
-
-def _current_umask() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return umask
-
-
-def write_bytes_atomic(path: PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder.
-
-    An interrupted run leaves either the old file or the new one, never half of one.
-
-    Args:
-        path (str | Path): Destination; its parent folders are created.
-        data (bytes): The file content.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_path = tempfile.mkstemp(
-        dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
-    try:
-        with os.fdopen(handle, 'wb') as file:
-            file.write(data)
-        # mkstemp creates the file private (0600); give it the usual permissions.
-        os.chmod(temp_path, 0o666 & ~_current_umask())
-        os.replace(temp_path, path)
-    except BaseException:
-        os.unlink(temp_path)
-        raise
-
-
-def write_text_atomic(path: PathLike, text: str) -> None:
-    """Write UTF-8 ``text`` to ``path`` atomically (see :func:`write_bytes_atomic`).
-
-    Args:
-        path (str | Path): Destination.
-        text (str): The file content.
-    """
-    write_bytes_atomic(path, text.encode('utf-8'))
 
 
 def write_png_atomic(path: PathLike, image: np.ndarray) -> None:

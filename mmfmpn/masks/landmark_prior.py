@@ -9,7 +9,7 @@ from typing import Sequence, Tuple
 
 import numpy as np
 
-from .alignment import five_points_from_68
+from .landmarks import five_alignment_points
 
 #: Extra points as ``(five-point index, offset along the face's downward axis in pupillary
 #: distances)``: above each eye (brows) and below each eye (cheeks), half a pupillary
@@ -17,18 +17,6 @@ from .alignment import five_points_from_68
 #: and image-right mouth corner.
 DEFAULT_EXTRA_POINT_OFFSETS: Tuple[Tuple[int, float], ...] = ((0, -0.5), (1, -0.5),
                                                              (0, 0.5), (1, 0.5))
-
-
-def _five_points(landmarks: np.ndarray) -> np.ndarray:
-    landmarks = np.asarray(landmarks, dtype=np.float64)
-    if landmarks.shape == (68, 2):
-        return five_points_from_68(landmarks)
-    if landmarks.shape != (5, 2):
-        raise ValueError('expected (5, 2) or (68, 2) landmarks, got shape '
-                         f'{landmarks.shape}')
-    if not np.all(np.isfinite(landmarks)):
-        raise ValueError('landmarks contain NaN or infinity')
-    return landmarks
 
 
 def landmark_key_points(
@@ -52,15 +40,13 @@ def landmark_key_points(
         in pixels.
 
     Raises:
-        ValueError: Bad landmark shape, non-finite values, coinciding eyes, or an extra point
-            index outside 0..4.
+        ValueError: Landmarks that are no face (see
+            :func:`~mmfmpn.masks.landmarks.five_alignment_points`), or an extra point index
+            outside 0..4.
     """
-    five_points = _five_points(landmarks)
+    five_points = five_alignment_points(landmarks)
     eye_line = five_points[1] - five_points[0]
     pupillary_distance = float(np.hypot(*eye_line))
-    if pupillary_distance < 1.0:
-        raise ValueError(f'the eye centres are {pupillary_distance:.2f} px apart; '
-                         'the landmarks do not describe a face')
     right = eye_line / pupillary_distance
     # Image y points down, so turning "right" by +90 degrees gives the face's "down".
     down = np.array([-right[1], right[0]])

@@ -27,21 +27,16 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
-# Run from a checkout without installing the package.
-REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+import torch
+from mmengine.config import Config, DictAction
+from mmengine.registry import init_default_scope
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
 
-import torch  # noqa: E402
-from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.registry import init_default_scope  # noqa: E402
-from rich.console import Console  # noqa: E402
-from rich.progress import Progress  # noqa: E402
-from rich.table import Table  # noqa: E402
-
-import mmfmpn  # noqa: E402,F401  registers the FMPN modules
-from mmfmpn.masks.image_io import write_text_atomic  # noqa: E402
-from mmfmpn.utils.benchmark import (MEMORY_METHODS, MODEL_NAMES,  # noqa: E402
+import mmfmpn  # noqa: F401  registers the FMPN modules
+from mmfmpn.utils.file_io import write_text_atomic
+from mmfmpn.utils.benchmark import (MEMORY_METHODS, MODEL_NAMES,
                                     build_benchmark_optim_wrapper,
                                     build_fmpn_and_bare, find_input_size,
                                     make_batch, make_inference_step,

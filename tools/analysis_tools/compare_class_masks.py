@@ -15,17 +15,12 @@ import sys
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
-# Run from a checkout without installing the package.
-REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+import cv2
+import numpy as np
 
-import cv2  # noqa: E402
-import numpy as np  # noqa: E402
-
-from mmfmpn.datasets.annotation_file import read_annotation_file  # noqa: E402
-from mmfmpn.masks.image_io import read_gray_image, write_png_atomic  # noqa: E402
-from mmfmpn.masks.motion_masks import (class_motion_masks,  # noqa: E402
+from mmfmpn.datasets.annotation_file import read_annotation_file
+from mmfmpn.masks.image_io import read_gray_image, write_png_atomic
+from mmfmpn.masks.motion_masks import (class_motion_masks,
                                        motion_mask_montage)
 
 

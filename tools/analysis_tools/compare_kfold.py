@@ -14,14 +14,9 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
-# Run from a checkout without installing the package.
-REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-
-from mmfmpn.evaluation.fold_comparison import (  # noqa: E402
+from mmfmpn.evaluation.fold_comparison import (
     comparison_markdown, compare_fold_summaries, load_kfold_summary)
-from mmfmpn.masks.image_io import write_text_atomic  # noqa: E402
+from mmfmpn.utils.file_io import write_text_atomic
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:

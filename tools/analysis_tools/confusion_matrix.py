@@ -17,12 +17,7 @@ import sys
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
-# Run from a checkout without installing the package.
-REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-
-import matplotlib  # noqa: E402
+import matplotlib
 
 matplotlib.use('Agg')  # files only, no display needed
 
@@ -30,8 +25,8 @@ import torch  # noqa: E402
 from mmpretrain.evaluation import (ConfusionMatrix,  # noqa: E402
                                    SingleLabelMetric)
 
-from mmfmpn.masks.image_io import (write_bytes_atomic,  # noqa: E402
-                                   write_text_atomic)
+from mmfmpn.utils.file_io import (write_bytes_atomic,  # noqa: E402
+                                  write_text_atomic)
 
 REPORT_FORMATS = ('.md', '.txt', '.json', '.csv')
 

@@ -25,17 +25,12 @@ import sys
 from pathlib import Path
 from typing import Dict, Optional, Sequence
 
-# Run from a checkout without installing the package.
-REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+import cv2
+import numpy as np
+import torch
+import torch.nn.functional as F
 
-import cv2  # noqa: E402
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
-
-from mmfmpn.masks.image_io import read_gray_image  # noqa: E402
+from mmfmpn.masks.image_io import read_gray_image
 
 
 def upsampling_matrix(working: int, size: int) -> np.ndarray:

@@ -20,23 +20,19 @@ import time
 from pathlib import Path
 from typing import List, Optional, Sequence
 
-# Run from a checkout without installing the package.
-REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+import cv2
+import torch
+from mmengine.config import Config, DictAction
+from mmengine.registry import init_default_scope
+from rich.console import Console
+from rich.progress import track
+from rich.table import Table
 
-import cv2  # noqa: E402
-import torch  # noqa: E402
-from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.registry import init_default_scope  # noqa: E402
-from rich.console import Console  # noqa: E402
-from rich.progress import track  # noqa: E402
-from rich.table import Table  # noqa: E402
-
-import mmfmpn  # noqa: E402,F401  registers the datasets and transforms
-from mmfmpn.engine import apply_fold  # noqa: E402
-from mmfmpn.masks.image_io import write_text_atomic  # noqa: E402
-from mmpretrain.registry import DATASETS  # noqa: E402
+import mmfmpn  # noqa: F401  registers the datasets and transforms
+from mmfmpn.engine import apply_fold
+from mmfmpn.synthesis import make_tiny_ckplus
+from mmfmpn.utils.file_io import write_text_atomic
+from mmpretrain.registry import DATASETS
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -140,8 +136,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     with tempfile.TemporaryDirectory(prefix='stand_in_ckplus_') as temp_dir:
         data_root = args.data_root
         if data_root is None:
-            sys.path.insert(0, str(REPO_ROOT / 'tests'))
-            from tiny_ckplus import make_tiny_ckplus
             data_root = str(Path(temp_dir) / 'ckplus')
             make_tiny_ckplus(data_root, size=args.stand_in_size)
             console.print(f'Stand-in dataset: {args.stand_in_size}x'

@@ -12,11 +12,7 @@ import os
 import sys
 import time
 
-# Runnable from a checkout without installing the package.
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, REPO_ROOT)
-
-from mmfmpn.datasets.synthetic import generate_synthetic_ckplus  # noqa: E402
+from mmfmpn.synthesis import generate_synthetic_ckplus
 
 
 def parse_args(argv=None) -> argparse.Namespace:

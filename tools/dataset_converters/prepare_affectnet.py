@@ -1,225 +1,15 @@
 """Convert AffectNet (manually annotated part) into the project layout.
 
-Input (the AffectNet download)::
-
-    ROOT/Manually_Annotated_file_lists/training.csv     header line, then one row per image
-    ROOT/Manually_Annotated_file_lists/validation.csv   the same columns (no header line in
-                                                        the release; both are accepted)
-    ROOT/Manually_Annotated_Images/689/737db2....jpg
-
-Columns: ``subDirectory_filePath, face_x, face_y, face_width, face_height,
-facial_landmarks (68 points "x;y;x;y;..."), expression, valence, arousal``. Expression codes:
-0 neutral, 1 happy, 2 sad, 3 surprise, 4 fear, 5 disgust, 6 anger, 7 contempt, 8 none,
-9 uncertain, 10 non-face. Codes 1..7 are kept (:data:`AFFECTNET7_CLASSES`); 0 and 8..10 are
-dropped and counted; anything else is an error.
-
-Output (see :mod:`mmfmpn.datasets.converters.common`)::
-
-    OUT/imgs/689_737db2....png     aligned 70x70 gray faces (five points from the 68)
-    OUT/annotations.csv            image,label,subject,sequence,neutral,landmarks
-                                   (no subjects, no neutral faces; 68 aligned landmarks)
-    OUT/train_ids.csv, OUT/val_ids.csv   a seeded 9:1 split of training.csv (per class)
-    OUT/test_ids.csv               validation.csv (AffectNet's test set is not public)
-
-``--per-class N`` first draws a seeded balanced subset of at most N training images per class.
+The conversion is :func:`mmfmpn.datasets.converters.affectnet.prepare_affectnet`; its module
+docstring describes the input and the output.
 """
 import argparse
-import csv
 import sys
-from collections import Counter
 from pathlib import Path
-from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Optional, Sequence
 
-# Run from a checkout without installing the package.
-REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-
-import numpy as np  # noqa: E402
-
-from mmfmpn.datasets.annotation_file import FERAnnotation  # noqa: E402
-from mmfmpn.datasets.categories import AFFECTNET7_CLASSES  # noqa: E402
-from mmfmpn.datasets.converters.common import (  # noqa: E402
-    BadSampleError, add_common_arguments, align_sample, check_face_box,
-    convert_all, finish_conversion, parse_point_values, prepare_output_folder,
-    read_image, summary_lines, write_face)
-
-#: The columns of training.csv / validation.csv in release order.
-AFFECTNET_COLUMNS = ('subDirectory_filePath', 'face_x', 'face_y', 'face_width',
-                     'face_height', 'facial_landmarks', 'expression', 'valence',
-                     'arousal')
-#: Expression codes that are no basic expression: dropped and counted.
-DROPPED_CODES = {0: 'neutral', 8: 'none', 9: 'uncertain', 10: 'non-face'}
-#: Expression code -> class name (codes 1..7).
-EXPRESSION_CODES = dict(enumerate(AFFECTNET7_CLASSES, start=1))
-_REQUIRED_COLUMNS = AFFECTNET_COLUMNS[:7]
-
-
-class AffectNetRow(NamedTuple):
-    """One kept row of a file list.
-
-    Args:
-        where (str): ``'training.csv:12'``, for messages.
-        image (str): ``subDirectory_filePath``.
-        face_box (tuple[float, float, float, float]): ``x, y, width, height``.
-        landmarks_text (str): ``facial_landmarks`` as written.
-        label (str): Class name.
-    """
-    where: str
-    image: str
-    face_box: Tuple[float, float, float, float]
-    landmarks_text: str
-    label: str
-
-    @property
-    def output_name(self) -> str:
-        """``689/737db2.jpg`` -> ``689_737db2.png`` (unique across sub-folders)."""
-        return Path(self.image).with_suffix('.png').as_posix().replace('/', '_')
-
-
-def read_file_list(path: Path) -> Tuple[List[AffectNetRow], Counter, Dict[str, str]]:
-    """Read training.csv or validation.csv.
-
-    Args:
-        path (Path): The file list.
-
-    Returns:
-        tuple[list[AffectNetRow], Counter, dict[str, str]]: The rows of codes 1..7, the
-        dropped rows per reason (``'neutral'``, ``'none'`` ...), and bad rows
-        (``'file:line'`` -> reason: unknown code, malformed numbers, too few cells).
-
-    Raises:
-        FileNotFoundError: The file does not exist.
-        ValueError: A header line that lacks a required column.
-    """
-    if not path.is_file():
-        raise FileNotFoundError(f'{path}: no such file list; pass --train-csv / '
-                                '--val-csv, or ROOT holding Manually_Annotated_file_lists/')
-    rows, dropped, bad = [], Counter(), {}
-    with open(path, newline='', encoding='utf-8') as file:
-        reader = csv.reader(file)
-        first = next(reader, None)
-        columns = list(AFFECTNET_COLUMNS)
-        records = []
-        if first and first[0].strip() == AFFECTNET_COLUMNS[0]:
-            columns = [name.strip() for name in first]
-            missing = [name for name in _REQUIRED_COLUMNS if name not in columns]
-            if missing:
-                raise ValueError(f'{path}:1: header lacks {missing}; expected '
-                                 f'{",".join(AFFECTNET_COLUMNS)}')
-        elif first is not None:
-            records.append((1, first))
-        records.extend(enumerate(reader, start=2))
-        for line_number, cells in records:
-            where = f'{path}:{line_number}'
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) < len(_REQUIRED_COLUMNS):
-                bad[where] = (f'{where}: {len(cells)} cells, expected '
-                              f'{",".join(AFFECTNET_COLUMNS)}')
-                continue
-            record = dict(zip(columns, cells))
-            code_text = record['expression'].strip()
-            code = int(code_text) if code_text.lstrip('-').isdigit() else None
-            if code in DROPPED_CODES:
-                dropped[DROPPED_CODES[code]] += 1
-                continue
-            if code not in EXPRESSION_CODES:
-                bad[where] = (
-                    f'{where}: unknown expression code {code_text!r} for '
-                    f'{record["subDirectory_filePath"]}; AffectNet uses 0..10 (0 '
-                    'neutral, 1..7 basic expressions, 8 none, 9 uncertain, 10 '
-                    'non-face)')
-                continue
-            try:
-                face_box = tuple(float(record[name]) for name in (
-                    'face_x', 'face_y', 'face_width', 'face_height'))
-            except ValueError:
-                bad[where] = f'{where}: the face box values are not numbers'
-                continue
-            rows.append(
-                AffectNetRow(where, record['subDirectory_filePath'].strip(), face_box,
-                             record['facial_landmarks'],
-                             EXPRESSION_CODES[code]))
-    return rows, dropped, bad
-
-
-def balanced_subset(rows: Sequence[AffectNetRow], per_class: int,
-                    rng: np.random.Generator) -> List[AffectNetRow]:
-    """At most ``per_class`` randomly chosen rows of each class, in file order.
-
-    Args:
-        rows (Sequence[AffectNetRow]): The rows.
-        per_class (int): The cap per class.
-        rng (np.random.Generator): Seeded random source.
-
-    Returns:
-        list[AffectNetRow]: The subset.
-    """
-    keep = []
-    for label in AFFECTNET7_CLASSES:
-        indices = [i for i, row in enumerate(rows) if row.label == label]
-        if len(indices) > per_class:
-            indices = rng.choice(indices, size=per_class, replace=False).tolist()
-        keep.extend(indices)
-    return [rows[i] for i in sorted(keep)]
-
-
-def split_train_val(rows: Sequence[AffectNetRow], val_fraction: float,
-                    rng: np.random.Generator) -> Dict[str, str]:
-    """Hold out a random ``val_fraction`` of each class for validation.
-
-    Args:
-        rows (Sequence[AffectNetRow]): The training rows.
-        val_fraction (float): Share of each class held out, e.g. 0.1 for 9:1.
-        rng (np.random.Generator): Seeded random source.
-
-    Returns:
-        dict[str, str]: ``subDirectory_filePath`` -> ``'train'`` or ``'val'``.
-    """
-    split_of = {}
-    for label in AFFECTNET7_CLASSES:
-        images = [row.image for row in rows if row.label == label]
-        held_out = set(rng.permutation(len(images))[:round(len(images) *
-                                                           val_fraction)].tolist())
-        for index, image in enumerate(images):
-            split_of[image] = 'val' if index in held_out else 'train'
-    return split_of
-
-
-def convert_row(row: AffectNetRow, images_dir: Path, out: Path,
-                crop_size: int) -> List[FERAnnotation]:
-    """Check, align and write one image.
-
-    Args:
-        row (AffectNetRow): The row.
-        images_dir (Path): ``Manually_Annotated_Images``.
-        out (Path): The output folder.
-        crop_size (int): Side of the aligned face.
-
-    Returns:
-        list[FERAnnotation]: Its single row.
-
-    Raises:
-        BadSampleError: An unreadable image, a face box outside it, or missing or
-            malformed landmarks.
-    """
-    image_path = images_dir / row.image
-    image = read_image(image_path)
-    check_face_box(row.face_box, image.shape, f'{row.where} ({image_path})')
-    landmarks = parse_point_values(row.landmarks_text.split(';'),
-                                   f'{row.where} ({image_path})')
-    if len(landmarks) != 68:
-        raise BadSampleError(f'{row.where} ({image_path}): facial_landmarks has '
-                             f'{len(landmarks)} points; AffectNet gives 68')
-    face, aligned_landmarks = align_sample(image, landmarks, crop_size)
-    return [
-        FERAnnotation(
-            image=write_face(out, 'imgs', row.output_name, face),
-            label=row.label,
-            location=row.where,
-            landmarks=aligned_landmarks)
-    ]
+from mmfmpn.datasets.converters import (ConversionError, add_common_arguments,
+                                        prepare_affectnet)
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -266,62 +56,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the converter; returns the process exit status."""
     args = parse_args(argv)
     try:
-        train_rows, train_dropped, bad = read_file_list(args.train_csv)
-        test_rows, test_dropped, bad_test = read_file_list(args.val_csv)
-    except (OSError, ValueError) as err:
+        conversion = prepare_affectnet(
+            args.out, args.train_csv, args.val_csv, args.images_dir,
+            per_class=args.per_class, val_fraction=args.val_fraction, seed=args.seed,
+            crop_size=args.crop_size, skip_bad=args.skip_bad, overwrite=args.overwrite,
+            show_progress=True)
+    except ConversionError as err:
+        print('\n'.join(err.report_lines()), file=sys.stderr)
+        return 1
+    except (OSError, ValueError, RuntimeError) as err:
         print(f'error: {err}', file=sys.stderr)
         return 2
-    bad.update(bad_test)
-    if not args.images_dir.is_dir():
-        print(f'error: {args.images_dir} is not a folder; pass --images-dir',
-              file=sys.stderr)
-        return 2
-    error = prepare_output_folder(args.out, args.overwrite)
-    if error:
-        print(f'error: {error}', file=sys.stderr)
-        return 2
-    rng = np.random.default_rng(args.seed)
-    available = Counter(row.label for row in train_rows)
-    if args.per_class is not None:
-        train_rows = balanced_subset(train_rows, args.per_class, rng)
-    train_split = split_train_val(train_rows, args.val_fraction, rng)
-    rows, first_where, split_of_output = [], {}, {}
-    for row, split in [*((row, train_split[row.image]) for row in train_rows),
-                       *((row, 'test') for row in test_rows)]:
-        if row.output_name in first_where:
-            bad[row.where] = (f'{row.where}: {row.image} is already listed at '
-                              f'{first_where[row.output_name]}; keep one row per '
-                              'image')
-            continue
-        first_where[row.output_name] = row.where
-        split_of_output[row.output_name] = split
-        rows.append(row)
-    annotations, bad_images = convert_all(
-        rows,
-        lambda row: convert_row(row, args.images_dir, args.out, args.crop_size),
-        key_of=lambda row: row.where,
-        description=f'Aligning {len(rows)} images')
-    bad.update(bad_images)
-    split_files = {f'{split}_ids.csv': [] for split in ('train', 'val', 'test')}
-    for item in annotations:
-        name = Path(item.image).name
-        split_files[f'{split_of_output[name]}_ids.csv'].append(name)
-    status = finish_conversion(args.out, annotations, split_files, bad,
-                               args.skip_bad)
-    if status:
-        return status
-    for path, dropped in ((args.train_csv, train_dropped),
-                          (args.val_csv, test_dropped)):
-        print(f'{path}: dropped ' + (', '.join(
-            f'{count} {reason}' for reason, count in sorted(dropped.items()))
-                                     or 'nothing') + ' (not a basic expression).')
-    if args.per_class is not None:
-        print(f'Balanced subset of at most {args.per_class} training images per '
-              f'class (seed {args.seed}); available: ' + ', '.join(
-                  f'{name} {available[name]}' for name in AFFECTNET7_CLASSES) + '.')
-    for line in summary_lines(args.out, annotations, AFFECTNET7_CLASSES,
-                              split_files, bad):
-        print(line)
+    print('\n'.join(conversion.summary()))
     return 0
 
 

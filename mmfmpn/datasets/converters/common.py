@@ -11,31 +11,34 @@ writes, so that ``tools/make_masks.py`` and :class:`FERAnnotationDataset` serve 
     OUT/skipped.txt              with --skip-bad: what was left out and why
 
 A sample that cannot be converted raises :class:`BadSampleError` naming the file and the fix;
-the converter stops with exit status 1 listing them all, or with ``--skip-bad`` lists them in
-``OUT/skipped.txt``.
+the conversion then stops with a :class:`ConversionError` listing them all, or with
+``skip_bad`` (``--skip-bad``) leaves them out and lists them in ``OUT/skipped.txt``.
+
+Every converter builds its output in a temporary folder beside ``OUT`` and swaps it in when
+complete (:func:`staged_output_folder`): an interrupted run leaves the old dataset whole, and
+a finished one replaces it as a whole, so masks built for the old folds (``imgs_res/``) go
+with it. These functions print nothing; the tools in ``tools/dataset_converters/`` print.
 """
 import argparse
 import csv
 import re
-import sys
 from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import (Callable, Dict, Iterable, List, Optional, Sequence, Tuple,
-                    TypeVar)
+from typing import (Callable, Dict, Iterable, Iterator, List, Optional, Sequence,
+                    Tuple, TypeVar)
 
 import cv2
 import numpy as np
-from rich.console import Console
-from rich.progress import track
 
-from mmfmpn.masks.alignment import (align_face, alignment_matrix,
-                                    five_points_from_68, transform_points)
-from mmfmpn.masks.image_io import (read_image_file, write_png_atomic,
-                                   write_text_atomic)
+from mmfmpn.masks.alignment import (ALIGNED_FACE_SIZE, align_face,
+                                    alignment_matrix, transform_points)
+from mmfmpn.masks.image_io import read_image_file, write_png_atomic
+from mmfmpn.masks.landmarks import five_alignment_points
+from mmfmpn.utils.file_io import atomic_output_folder, write_text_atomic
+from mmfmpn.utils.progress import track_progress
 from ..annotation_file import FERAnnotation, annotations_csv_text
-
-#: Side of the aligned square faces, as the CK+ faces and masks.
-CROP_SIZE = 70
 #: File suffixes read as images.
 IMAGE_SUFFIXES = ('.jpeg', '.jpg', '.png', '.bmp', '.tif', '.tiff')
 #: How many bad samples an error message lists before "... and N more".
@@ -55,6 +58,50 @@ Unit = TypeVar('Unit')
 
 class BadSampleError(ValueError):
     """A sample cannot be converted; the message names the file and the fix."""
+
+
+class ConversionError(ValueError):
+    """The conversion stopped: bad samples without ``skip_bad``, or nothing converted.
+
+    Args:
+        message (str): What went wrong and the fix.
+        bad (dict[str, str], optional): Bad sample name -> reason (names the file).
+    """
+
+    def __init__(self, message: str, bad: Optional[Dict[str, str]] = None):
+        super().__init__(message)
+        self.bad = dict(bad or {})
+
+    def report_lines(self) -> List[str]:
+        """The message and the first bad samples, for the tool to print.
+
+        Returns:
+            list[str]: Lines without newlines.
+        """
+        lines = [f'error: {self}']
+        for key, reason in sorted(self.bad.items())[:_MAX_LISTED]:
+            lines.append(f'  {key}: {reason}')
+        if len(self.bad) > _MAX_LISTED:
+            lines.append(f'  ... and {len(self.bad) - _MAX_LISTED} more')
+        return lines
+
+
+def check_bad_samples(bad: Dict[str, str], skip_bad: bool, what: str = 'sample') -> None:
+    """Stop the conversion when samples failed and ``skip_bad`` is not set.
+
+    Args:
+        bad (dict[str, str]): Bad sample name -> reason.
+        skip_bad (bool): Whether ``--skip-bad`` was given.
+        what (str): What a sample is (``'sample'``, ``'sequence'``), for the message.
+
+    Raises:
+        ConversionError: ``bad`` is not empty and ``skip_bad`` is False; OUT is unchanged.
+    """
+    if bad and not skip_bad:
+        raise ConversionError(
+            f'{len(bad)} {what}(s) cannot be converted (listed below); fix them, or rerun '
+            'with --skip-bad to leave them out and list them in OUT/skipped.txt. OUT was '
+            'not changed.', bad)
 
 
 def read_image(path: Path) -> np.ndarray:
@@ -77,21 +124,12 @@ def read_image(path: Path) -> np.ndarray:
         raise BadSampleError(str(err)) from None
 
 
-def five_points(landmarks: np.ndarray) -> np.ndarray:
-    """The five alignment points of ``(5, 2)`` points or ``(68, 2)`` iBUG landmarks.
-
-    Args:
-        landmarks (np.ndarray): ``(5, 2)`` or ``(68, 2)`` points ``(x, y)``.
-
-    Returns:
-        np.ndarray: ``(5, 2)`` float64.
-    """
-    landmarks = np.asarray(landmarks, dtype=np.float64)
-    return five_points_from_68(landmarks) if len(landmarks) == 68 else landmarks
-
-
 def parse_point_values(values: Sequence[str], where: str) -> np.ndarray:
-    """Turn ``x1, y1, x2, y2, ...`` strings into 5 or 68 finite points.
+    """Turn ``x1, y1, x2, y2, ...`` strings into 5 or 68 points.
+
+    NaN or infinite values pass here: they are one bad sample, refused (and skippable) when
+    the face is aligned (:func:`align_sample`), while a row that is not 5 or 68 pairs of
+    numbers is a malformed file.
 
     Args:
         values (Sequence[str]): The numbers as text.
@@ -101,8 +139,7 @@ def parse_point_values(values: Sequence[str], where: str) -> np.ndarray:
         np.ndarray: ``(5, 2)`` or ``(68, 2)`` float64.
 
     Raises:
-        BadSampleError: No values (a missing landmark), not numbers, or not 5 or 68 finite
-            pairs.
+        BadSampleError: No values (a missing landmark), not numbers, or not 5 or 68 pairs.
     """
     values = [value.strip() for value in values if value.strip()]
     if not values:
@@ -112,9 +149,9 @@ def parse_point_values(values: Sequence[str], where: str) -> np.ndarray:
         numbers = np.array([float(value) for value in values], dtype=np.float64)
     except ValueError:
         numbers = np.empty(0)
-    if numbers.size not in (10, 136) or not np.all(np.isfinite(numbers)):
+    if numbers.size not in (10, 136):
         raise BadSampleError(
-            f'{where}: expected 5 or 68 (x, y) pairs of finite numbers, got '
+            f'{where}: expected 5 or 68 (x, y) pairs of numbers, got '
             f'{len(values)} values; fix the landmarks of this image')
     return numbers.reshape(-1, 2)
 
@@ -253,20 +290,29 @@ def landmark_source(landmarks_file: Optional[Path]) -> LandmarkSource:
     return DetectedLandmarks()
 
 
-def align_sample(image: np.ndarray, landmarks: np.ndarray,
-                 crop_size: int) -> Tuple[np.ndarray, np.ndarray]:
+def align_sample(image: np.ndarray, landmarks: np.ndarray, crop_size: int,
+                 source: str) -> Tuple[np.ndarray, np.ndarray]:
     """Align a face and move its landmarks into the aligned crop.
 
     Args:
         image (np.ndarray): ``(H, W, 3)`` BGR or ``(H, W)`` gray uint8 raw image.
         landmarks (np.ndarray): ``(5, 2)`` or ``(68, 2)`` points in ``image``.
         crop_size (int): Side of the aligned crop.
+        source (str): The image file (and frame), for the error message.
 
     Returns:
         tuple[np.ndarray, np.ndarray]: ``(crop_size, crop_size)`` uint8 gray face and the
         landmarks in its pixels (same count as given).
+
+    Raises:
+        BadSampleError: The landmarks are no face (NaN, infinite, coincident, swapped or
+            outside the image; see :func:`~mmfmpn.masks.landmarks.five_alignment_points`).
     """
-    points = five_points(landmarks)
+    try:
+        points = five_alignment_points(landmarks, image.shape)
+    except ValueError as err:
+        raise BadSampleError(f'{source}: bad landmarks: {err}; fix them, or rerun with '
+                             '--skip-bad to leave this sample out') from None
     face = align_face(image, points, crop_size)
     return face, transform_points(landmarks, alignment_matrix(points, crop_size))
 
@@ -293,10 +339,11 @@ def check_face_box(box: Sequence[float], image_shape: Tuple[int, ...],
             'to leave it out')
 
 
-def convert_all(units: Sequence[Unit], convert: Callable[[Unit],
-                                                         Iterable[FERAnnotation]],
+def convert_all(units: Sequence[Unit],
+                convert: Callable[[Unit], Iterable[FERAnnotation]],
                 key_of: Callable[[Unit], str],
-                description: str) -> Tuple[List[FERAnnotation], Dict[str, str]]:
+                description: str,
+                show_progress: bool = False) -> Tuple[List[FERAnnotation], Dict[str, str]]:
     """Convert every unit (a sequence, a session, a row) with a progress bar.
 
     Args:
@@ -305,13 +352,13 @@ def convert_all(units: Sequence[Unit], convert: Callable[[Unit],
             :class:`BadSampleError`.
         key_of (Callable): Unit -> the name it has in error messages and ``skipped.txt``.
         description (str): Progress bar text.
+        show_progress (bool): Draw a progress bar on stderr. Defaults to False.
 
     Returns:
         tuple[list[FERAnnotation], dict[str, str]]: The rows, and bad unit name -> reason.
     """
     annotations, bad = [], {}
-    for unit in track(units, description=description,
-                      console=Console(stderr=True)):
+    for unit in track_progress(units, description, enabled=show_progress):
         try:
             annotations.extend(convert(unit))
         except BadSampleError as err:
@@ -335,58 +382,56 @@ def write_face(out: Path, folder: str, name: str, face: np.ndarray) -> str:
     return f'{folder}/{name}'
 
 
-def prepare_output_folder(out: Path, overwrite: bool) -> Optional[str]:
-    """Check the output folder and remove the index files of an earlier run.
+@contextmanager
+def staged_output_folder(out: Path, overwrite: bool,
+                         inputs: Sequence[Path] = ()) -> Iterator[Path]:
+    """Build a dataset in a temporary folder beside ``out``, swapped in when complete.
+
+    The old ``out`` stays whole until the new dataset is complete, then goes as a whole:
+    nothing of it (masks built for its folds, old split files) mixes into the new one.
 
     Args:
         out (Path): The output folder.
-        overwrite (bool): Allow a non-empty folder.
+        overwrite (bool): Allow replacing a non-empty ``out`` (``--overwrite``).
+        inputs (Sequence[Path]): The raw dataset folders and files read; none may lie
+            inside ``out``, which the swap deletes.
 
-    Returns:
-        str | None: An error message, or None when the folder may be written.
+    Yields:
+        Path: The empty folder to build in.
+
+    Raises:
+        NotADirectoryError: ``out`` is a file.
+        FileExistsError: ``out`` is not empty and ``overwrite`` is False.
+        ValueError: An input lies inside ``out``.
     """
-    if out.exists() and not out.is_dir():
-        return f'{out} is not a folder'
-    if out.exists() and any(out.iterdir()) and not overwrite:
-        return f'{out} is not empty; choose an empty folder or pass --overwrite'
-    out.mkdir(parents=True, exist_ok=True)
-    # Old split files or skip reports would contradict this run.
-    for stale in (*out.glob('*_ids*.csv'), out / 'skipped.txt',
-                  out / 'annotations.csv'):
-        if stale.is_file():
-            stale.unlink()
-    return None
+    resolved_out = out.resolve()
+    for source in inputs:
+        resolved = Path(source).resolve()
+        if resolved == resolved_out or resolved_out in resolved.parents:
+            raise ValueError(f'{source} lies inside the output folder {out}, which is '
+                             'replaced as a whole; choose an output folder outside the '
+                             'raw dataset')
+    with atomic_output_folder(out, replace=overwrite) as building:
+        yield building
 
 
-def finish_conversion(out: Path, annotations: Sequence[FERAnnotation],
-                      split_files: Dict[str, List[str]], bad: Dict[str, str],
-                      skip_bad: bool) -> int:
-    """Report bad samples, or write ``annotations.csv``, the split files and the skip report.
+def write_index_files(out: Path, annotations: Sequence[FERAnnotation],
+                      split_files: Dict[str, List[str]], bad: Dict[str, str]) -> None:
+    """Write ``annotations.csv``, the split files and (when samples were left out)
+    ``skipped.txt``.
 
     Args:
-        out (Path): The output folder.
+        out (Path): The folder being built.
         annotations (Sequence[FERAnnotation]): The converted rows.
         split_files (dict[str, list[str]]): Split file name -> image file names.
-        bad (dict[str, str]): Bad unit name -> reason.
-        skip_bad (bool): Whether ``--skip-bad`` was given.
+        bad (dict[str, str]): Skipped unit name -> reason.
 
-    Returns:
-        int: 0 when written, 1 when bad samples stop the run or nothing was converted.
+    Raises:
+        ConversionError: No sample was converted.
     """
-    if bad and not skip_bad:
-        print(f'error: {len(bad)} sample(s) cannot be converted:', file=sys.stderr)
-        for key, reason in list(sorted(bad.items()))[:_MAX_LISTED]:
-            print(f'  {key}: {reason}', file=sys.stderr)
-        if len(bad) > _MAX_LISTED:
-            print(f'  ... and {len(bad) - _MAX_LISTED} more', file=sys.stderr)
-        print('Fix them, or rerun with --skip-bad to leave them out and list them in '
-              'OUT/skipped.txt (add --overwrite: OUT now holds partial outputs).',
-              file=sys.stderr)
-        return 1
     if not annotations:
-        print('error: no sample was converted; check the input folder and the '
-              'messages above', file=sys.stderr)
-        return 1
+        raise ConversionError('no sample was converted; check the input folder',
+                              bad)
     for file_name, names in split_files.items():
         write_text_atomic(out / file_name, ''.join(f'{name}\n' for name in names))
     write_text_atomic(out / 'annotations.csv', annotations_csv_text(annotations))
@@ -394,7 +439,35 @@ def finish_conversion(out: Path, annotations: Sequence[FERAnnotation],
         write_text_atomic(
             out / 'skipped.txt',
             ''.join(f'{key}\t{reason}\n' for key, reason in sorted(bad.items())))
-    return 0
+
+
+@dataclass
+class Conversion:
+    """What a converter wrote, for its summary.
+
+    Args:
+        out (Path): The output folder.
+        annotations (list[FERAnnotation]): The converted rows.
+        classes (Sequence[str]): Class names in index order.
+        split_files (dict[str, list[str]]): Split file name -> image file names.
+        bad (dict[str, str]): Skipped unit name -> reason.
+        notes (list[str]): Dataset-specific summary lines, printed first.
+    """
+    out: Path
+    annotations: List[FERAnnotation]
+    classes: Sequence[str]
+    split_files: Dict[str, List[str]]
+    bad: Dict[str, str]
+    notes: List[str] = field(default_factory=list)
+
+    def summary(self) -> List[str]:
+        """The lines a tool prints after the conversion.
+
+        Returns:
+            list[str]: The notes, then :func:`summary_lines`.
+        """
+        return self.notes + summary_lines(self.out, self.annotations, self.classes,
+                                          self.split_files, self.bad)
 
 
 def summary_lines(out: Path, annotations: Sequence[FERAnnotation],
@@ -440,7 +513,8 @@ def summary_lines(out: Path, annotations: Sequence[FERAnnotation],
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--crop-size``, ``--skip-bad`` and ``--overwrite``.
+    """Add ``--crop-size``, ``--skip-bad`` and ``--overwrite`` (the options every converter
+    tool shares).
 
     Args:
         parser (argparse.ArgumentParser): The converter's parser.
@@ -448,7 +522,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         '--crop-size',
         type=int,
-        default=CROP_SIZE,
+        default=ALIGNED_FACE_SIZE,
         help='side of the aligned faces in pixels; keep 70 to use CK+ masks, '
         'which are 70x70 (default: %(default)s)')
     parser.add_argument(
@@ -459,4 +533,5 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         '--overwrite',
         action='store_true',
-        help='write into a non-empty OUT, replacing files of the same name')
+        help='replace a non-empty OUT as a whole, once the new dataset is complete '
+        '(its masks too: they were built for the old folds)')

@@ -1,4 +1,5 @@
-"""A tiny dataset in the FMPN authors' CK+ layout, for tests."""
+"""A tiny aligned dataset in the FMPN authors' CK+ layout: a learnable stand-in for tests and
+benchmarks (no alignment, no raw tree; see :mod:`.ckplus` for the raw synthetic CK+)."""
 import os
 import os.path as osp
 import pickle

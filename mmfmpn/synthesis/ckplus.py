@@ -15,7 +15,6 @@ first frame to the peak at its last frame, and some sequences carry no emotion l
 import dataclasses
 import functools
 import multiprocessing
-import os
 import shutil
 from contextlib import nullcontext
 from pathlib import Path
@@ -24,9 +23,10 @@ from typing import Dict, List, Mapping, NamedTuple, Optional
 
 import cv2
 import numpy as np
-from mmengine.utils import ProgressBar
 
-from ..categories import CKPLUS_CLASSES
+from mmfmpn.datasets.categories import CKPLUS_CLASSES
+from mmfmpn.utils.file_io import write_bytes_atomic
+from mmfmpn.utils.progress import track_progress
 from .face_model import (EXPRESSION_ACTION_UNITS, CaptureSetup, FaceIdentity, SensorNoise,
                          build_face, render_frame, sample_expression_action_units)
 
@@ -154,13 +154,6 @@ def _onset(progress: float) -> float:
     return ramp * ramp * (3 - 2 * ramp)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary sibling, then rename, so a file is never seen half written."""
-    temporary = path.with_name(f'.{path.name}.tmp')
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
-
-
 def format_landmarks(landmarks: np.ndarray) -> str:
     """CK+ landmark file text: one ``'   x   y'`` line per point, MATLAB ``%16.7e`` style.
 
@@ -224,13 +217,13 @@ def write_sequence(plan: SequencePlan, out_dir: Path) -> int:
         ok, png = cv2.imencode('.png', image, _PNG_PARAMS)
         if not ok:
             raise RuntimeError(f'cv2 could not encode {frame_name}.png')
-        _write_atomic(folders['cohn-kanade-images'] / f'{frame_name}.png', png.tobytes())
-        _write_atomic(folders['Landmarks'] / f'{frame_name}_landmarks.txt',
-                      format_landmarks(landmarks).encode())
+        write_bytes_atomic(folders['cohn-kanade-images'] / f'{frame_name}.png', png.tobytes())
+        write_bytes_atomic(folders['Landmarks'] / f'{frame_name}_landmarks.txt',
+                           format_landmarks(landmarks).encode())
     if plan.expression is not None:
         code = CKPLUS_CLASSES.index(plan.expression) + 1
-        _write_atomic(folders['Emotion'] / f'{stem}{num_frames:08d}_emotion.txt',
-                      format_emotion(code).encode())
+        write_bytes_atomic(folders['Emotion'] / f'{stem}{num_frames:08d}_emotion.txt',
+                           format_emotion(code).encode())
     return num_frames
 
 
@@ -285,13 +278,13 @@ def generate_synthetic_ckplus(out_dir: str,
     plans = [plan for number in subject_numbers(num_subjects, seed)
              for plan in plan_subject(seed, number)]
     write = functools.partial(write_sequence, out_dir=root)
-    progress = ProgressBar(len(plans)) if show_progress else None
     frames = 0
     with (multiprocessing.Pool(num_workers) if num_workers > 1 else nullcontext()) as pool:
-        for num_frames in (pool.imap(write, plans) if pool else map(write, plans)):
+        for num_frames in track_progress(
+                pool.imap(write, plans) if pool else map(write, plans),
+                f'Rendering {len(plans)} sequences', total=len(plans),
+                enabled=show_progress):
             frames += num_frames
-            if progress is not None:
-                progress.update()
 
     class_counts = {name: sum(plan.expression == name for plan in plans)
                     for name in CKPLUS_CLASSES}

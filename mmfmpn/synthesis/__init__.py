@@ -1,0 +1,9 @@
+"""Synthetic data: a parametric face posing the seven CK+ expressions, written in the raw CK+
+layout (:mod:`.ckplus`, :mod:`.face_model`), and a tiny aligned stand-in (:mod:`.tiny_ckplus`).
+
+Generators, not datasets: they write files that the converters and dataset classes read.
+"""
+from .ckplus import generate_synthetic_ckplus
+from .tiny_ckplus import make_tiny_ckplus
+
+__all__ = ['generate_synthetic_ckplus', 'make_tiny_ckplus']
