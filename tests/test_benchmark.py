@@ -10,9 +10,10 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 from raw_ckplus_fixture import load_tool
-from mmfmpn.utils.benchmark import build_fmpn_and_bare, find_input_size
 
 benchmark = load_tool('tools/analysis_tools/benchmark.py')
+build_fmpn_and_bare = benchmark.build_fmpn_and_bare
+find_input_size = benchmark.find_input_size
 pipeline_benchmark = load_tool('tools/analysis_tools/pipeline_benchmark.py')
 
 TINY_CONFIG = 'tests/configs/fmpn_tiny.py'
