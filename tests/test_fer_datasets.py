@@ -196,6 +196,26 @@ def test_oulu_missing_landmark_names_the_image_or_is_skipped(small_oulu, tmp_pat
     assert 'P002_Fear' not in {r.sequence for r in rows}
 
 
+@pytest.mark.parametrize('change, message', [
+    (lambda points: points * np.nan, 'NaN or infinite'),
+    (lambda points: points * 0 + 50, 'coincident'),
+    (lambda points: points + 1e5, 'outside the 320x240 image'),
+])
+def test_oulu_bad_landmark_values_are_one_bad_sample(small_oulu, tmp_path, change,
+                                                     message):
+    small, landmarks = small_oulu
+    bad = 'VL/Strong/P001/Happiness/000.jpeg'
+    landmarks = dict(landmarks, **{bad: change(landmarks[bad])})
+    with pytest.raises(ConversionError) as error:
+        run_oulu(small, landmarks, tmp_path / 'out')
+    assert list(error.value.bad) == ['VL/Strong/P001/Happiness']
+    reason = error.value.bad['VL/Strong/P001/Happiness']
+    assert reason.startswith(f'{small / bad}: bad landmarks') and message in reason
+    conversion = run_oulu(small, landmarks, tmp_path / 'out', skip_bad=True)
+    assert list(conversion.bad) == ['VL/Strong/P001/Happiness']
+    assert len(conversion.annotations) == (2 * 6 - 1) * 3
+
+
 def test_oulu_unreadable_image_and_unknown_expression_folder(small_oulu, tmp_path):
     small, landmarks = small_oulu
     broken = small / 'VL' / 'Strong' / 'P001' / 'Surprise' / '003.jpeg'

@@ -290,3 +290,107 @@ def test_help_describes_the_options(capsys):
     for option in ('--bbox-landmarks', '--split-dir', '--num-folds',
                    '--skip-bad', '--overwrite'):
         assert option in help_text
+
+
+def landmark_file(root, sequence, frame):
+    subject, number = sequence.split('_')
+    return (root / 'Landmarks' / subject / number /
+            f'{sequence}_{frame:08d}_landmarks.txt')
+
+
+def replace_points(path, change):
+    points = np.loadtxt(path)
+    np.savetxt(path, change(points), fmt='%.7e')
+    return path
+
+
+def rewrite_emotion_file(root, sequence, text):
+    subject, number = sequence.split('_')
+    path = next((root / 'Emotion' / subject / number).glob('*_emotion.txt'))
+    path.write_text(text)
+    return path
+
+
+BAD_INPUTS = {
+    'NaN landmarks': lambda root: (replace_points(
+        landmark_file(root, 'S050_001', 3), lambda p: np.where(p > 0, np.nan, p)),
+        'NaN or infinite'),
+    'infinite landmarks': lambda root: (replace_points(
+        landmark_file(root, 'S050_001', 4), lambda p: p * np.inf),
+        'NaN or infinite'),
+    'coincident landmarks': lambda root: (replace_points(
+        landmark_file(root, 'S050_001', 1), lambda p: p * 0 + 100), 'coincident'),
+    'swapped eyes': lambda root: (replace_points(
+        landmark_file(root, 'S050_001', 2),
+        lambda p: np.concatenate([p[:36], p[42:48], p[36:42], p[48:]])),
+        'swapped or misplaced'),
+    'landmarks outside the frame': lambda root: (replace_points(
+        landmark_file(root, 'S050_001', 4), lambda p: p + 1e5), 'outside the'),
+    'empty emotion file': lambda root: (
+        rewrite_emotion_file(root, 'S050_001', ''), 'empty emotion file'),
+    'non-numeric emotion file': lambda root: (
+        rewrite_emotion_file(root, 'S050_001', 'happy\n'), "emotion code 'happy'"),
+    'infinite emotion code': lambda root: (
+        rewrite_emotion_file(root, 'S050_001', 'inf\n'), "emotion code 'inf'"),
+}
+
+
+@pytest.mark.parametrize('case', sorted(BAD_INPUTS))
+def test_bad_input_names_its_file_and_skip_bad_skips_exactly_it(
+        case, small_raw, tmp_path):
+    root = small_raw[0]
+    bad_file, message = BAD_INPUTS[case](root)
+    with pytest.raises(ConversionError) as error:
+        prepare_ckplus(root, tmp_path / 'out', num_folds=2)
+    assert list(error.value.bad) == ['S050_001']
+    assert str(bad_file) in error.value.bad['S050_001']
+    assert message in error.value.bad['S050_001']
+    assert not (tmp_path / 'out').exists()
+    prepare_ckplus(root, tmp_path / 'out', num_folds=2, skip_bad=True)
+    skipped = (tmp_path / 'out' / 'skipped.txt').read_text().splitlines()
+    assert [line.split('\t')[0] for line in skipped] == ['S050_001']
+    images = {path.name[:8] for path in (tmp_path / 'out' / 'imgs').iterdir()}
+    assert len(images) == 5 and 'S050_001' not in images
+
+
+def test_missing_neutral_frame_is_an_error_naming_it(small_raw, tmp_path):
+    root = small_raw[0]
+    neutral = root / 'cohn-kanade-images/S051/001/S051_001_00000001.png'
+    neutral.unlink()
+    with pytest.raises(ConversionError) as error:
+        prepare_ckplus(root, tmp_path / 'out', num_folds=2)
+    assert error.value.bad['S051_001'].startswith(
+        f'{neutral}: missing neutral frame')
+
+
+def test_interrupted_overwrite_leaves_the_old_dataset_whole(
+        small_raw, tmp_path, monkeypatch):
+    import mmfmpn.datasets.converters.ckplus as ckplus_converter
+    root = small_raw[0]
+    out = tmp_path / 'out'
+    prepare_ckplus(root, out, num_folds=2)
+    (out / 'imgs_res' / '0').mkdir(parents=True)
+    (out / 'imgs_res' / '0' / '0.png').write_bytes(b'mask of fold 0')
+    before = sorted(str(path.relative_to(out)) for path in out.rglob('*'))
+    convert = ckplus_converter.convert_sequence
+    calls = []
+
+    def interrupted(*args):
+        calls.append(args)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return convert(*args)
+
+    monkeypatch.setattr(ckplus_converter, 'convert_sequence', interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        prepare_ckplus(root, out, num_folds=3, overwrite=True)
+    assert sorted(str(path.relative_to(out)) for path in out.rglob('*')) == before
+    assert read_lines(out / 'test_ids_1.csv') and not (out / 'test_ids_2.csv').exists()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ['out', 'small']
+
+
+def test_the_raw_dataset_cannot_be_the_output(small_raw):
+    root = small_raw[0]
+    with pytest.raises(ValueError, match='lies inside the output folder'):
+        prepare_ckplus(root, root.parent, num_folds=2, overwrite=True)
+    assert (root / 'cohn-kanade-images').is_dir()

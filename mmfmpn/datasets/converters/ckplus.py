@@ -173,7 +173,8 @@ def read_emotion_code(ck_root: Path, sequence: RawSequence) -> Optional[int]:
         code = float(text)
     except ValueError:
         code = float('nan')
-    if not (code == round(code) and 1 <= code <= len(CKPLUS_CLASSES)):
+    # NaN and infinity fail the range test before round() could raise.
+    if not (1 <= code <= len(CKPLUS_CLASSES) and code == round(code)):
         raise BadSampleError(
             f'{emotion_file}: emotion code {text!r} is not one of 1..'
             f'{len(CKPLUS_CLASSES)} ({", ".join(CKPLUS_CLASSES)}); fix the '
