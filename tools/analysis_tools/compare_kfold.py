@@ -10,7 +10,6 @@ sign-flip test's p-value. Usage::
 """
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import List, Optional
 

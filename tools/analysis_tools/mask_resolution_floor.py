@@ -21,8 +21,6 @@ import argparse
 import glob
 import json
 import os.path as osp
-import sys
-from pathlib import Path
 from typing import Dict, Optional, Sequence
 
 import cv2
