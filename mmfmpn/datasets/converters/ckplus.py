@@ -17,7 +17,8 @@ Output::
     OUT/skipped.txt                    with --skip-bad: the sequences left out and why
 
 The default folds follow the FMPN authors' released CK+ split: subjects sorted ascending, cut
-into contiguous blocks, the first block is the last fold (see :func:`~mmfmpn.datasets.folds.subject_folds`).
+into contiguous blocks, the first block is the last fold (see
+:func:`~mmfmpn.datasets.folds.subject_folds`).
 """
 import pickle
 import re

@@ -39,6 +39,7 @@ from mmfmpn.masks.landmarks import five_alignment_points
 from mmfmpn.utils.file_io import atomic_output_folder, write_text_atomic
 from mmfmpn.utils.progress import track_progress
 from ..annotation_file import FERAnnotation, annotations_csv_text
+
 #: File suffixes read as images.
 IMAGE_SUFFIXES = ('.jpeg', '.jpg', '.png', '.bmp', '.tif', '.tiff')
 #: How many bad samples an error message lists before "... and N more".
