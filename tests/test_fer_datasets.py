@@ -216,6 +216,14 @@ def test_oulu_bad_landmark_values_are_one_bad_sample(small_oulu, tmp_path, chang
     assert len(conversion.annotations) == (2 * 6 - 1) * 3
 
 
+def test_oulu_missing_neutral_frame_names_it(small_oulu, tmp_path):
+    small, landmarks = small_oulu
+    neutral = small / 'VL' / 'Strong' / 'P002' / 'Sadness' / '000.jpeg'
+    neutral.unlink()
+    error = conversion_error(run_oulu, small, landmarks, tmp_path / 'out')
+    assert f'{neutral}: missing neutral frame' in error
+
+
 def test_oulu_unreadable_image_and_unknown_expression_folder(small_oulu, tmp_path):
     small, landmarks = small_oulu
     broken = small / 'VL' / 'Strong' / 'P001' / 'Surprise' / '003.jpeg'

@@ -227,7 +227,9 @@ def test_skip_bad_leaves_out_and_reports_every_bad_sequence(
     assert 'unreadable image' in skipped['S050_001']
     assert '3 frames' in skipped['S052_002']
     assert str(emotion_file) in skipped['S052_001']
-    assert 'Skipped 4 sequence(s)' in conversion.summary()[-1]
+    summary = conversion.summary()
+    assert 'Skipped 4 sequence(s)' in summary[-5]
+    assert summary[-4:] == [f'  skipped {key}' for key in sorted(skipped)]
     images = {path.name[:8] for path in (out / 'imgs').iterdir()}
     assert images == {'S050_002', 'S051_001'}
     labels = load_restricted_pickle(str(out / 'emotion_labels.pkl'))

@@ -38,7 +38,7 @@ from ..annotation_file import FERAnnotation, annotations_csv_text
 from ..categories import CKPLUS_CLASSES
 from ..folds import read_image_list, subject_fold_split_files
 from .common import (BadSampleError, ConversionError, check_bad_samples,
-                     staged_output_folder)
+                     skipped_lines, staged_output_folder)
 
 #: Expressive samples per labelled sequence: its last frames, as in the FMPN paper.
 NUM_EXPRESSIVE_FRAMES = 3
@@ -467,7 +467,7 @@ class CKPlusConversion:
         lines.append(f'Skipped {len(self.bad)} sequence(s); reasons in '
                      f'{self.out / "skipped.txt"}.' if self.bad else
                      'Skipped no sequence.')
-        return lines
+        return lines + skipped_lines(self.bad)
 
 
 def read_emotion_labels(

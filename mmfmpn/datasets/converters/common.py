@@ -510,6 +510,21 @@ def summary_lines(out: Path, annotations: Sequence[FERAnnotation],
         lines.append(f'Splits: {", ".join(fixed_splits)} images.')
     lines.append(f'Skipped {len(bad)} sample(s); reasons in {out / "skipped.txt"}.'
                  if bad else 'Skipped no sample.')
+    return lines + skipped_lines(bad)
+
+
+def skipped_lines(bad: Dict[str, str]) -> List[str]:
+    """The names of the skipped samples, for the summary (reasons: ``skipped.txt``).
+
+    Args:
+        bad (dict[str, str]): Skipped sample name -> reason.
+
+    Returns:
+        list[str]: One line per sample, at most :data:`_MAX_LISTED` and a count of the rest.
+    """
+    lines = [f'  skipped {key}' for key in sorted(bad)[:_MAX_LISTED]]
+    if len(bad) > _MAX_LISTED:
+        lines.append(f'  ... and {len(bad) - _MAX_LISTED} more')
     return lines
 
 

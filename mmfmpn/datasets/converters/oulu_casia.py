@@ -111,8 +111,8 @@ def convert_sequence(sequence: OuluSequence, oulu_root: Path, out: Path,
         list[FERAnnotation]: One row per expressive frame.
 
     Raises:
-        BadSampleError: An unexpected folder name, too few frames, an unreadable frame or
-            missing landmarks.
+        BadSampleError: An unexpected folder name, no neutral frame ``000``, too few
+            frames, an unreadable frame, or missing or bad landmarks.
     """
     if not _SUBJECT_DIR.match(sequence.subject):
         raise BadSampleError(
@@ -123,6 +123,11 @@ def convert_sequence(sequence: OuluSequence, oulu_root: Path, out: Path,
             f'{sequence.folder}: unknown expression folder {sequence.expression!r}; '
             f'expected one of {", ".join(EXPRESSION_FOLDERS)}')
     frames = sequence.frame_paths
+    if frames and _frame_number(frames[0])[0] != 0:
+        raise BadSampleError(
+            f'{sequence.folder / ("000" + frames[0].suffix)}: missing neutral frame (the '
+            f'sequence starts at {frames[0].name}); restore it from the distribution, or '
+            'rerun with --skip-bad to leave the sequence out')
     if len(frames) < NUM_EXPRESSIVE_FRAMES + 1:
         raise BadSampleError(
             f'{sequence.folder}: {len(frames)} frames, need at least '
