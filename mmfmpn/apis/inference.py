@@ -30,8 +30,9 @@ import numpy as np
 import torch
 from mmengine.config import Config
 from mmengine.dataset import Compose, default_collate
-from mmengine.runner.checkpoint import CheckpointLoader
 
+from mmfmpn.engine.checkpoint_loading import (CheckpointMismatchError,
+                                              load_checkpoint_strictly)
 from mmfmpn.masks.alignment import (ALIGNED_FACE_SIZE, align_face,
                                     alignment_matrix, transform_points)
 from mmfmpn.masks.landmarks import five_alignment_points
@@ -56,10 +57,6 @@ FACE_SOURCES = ('auto', 'landmarks', 'detector', 'aligned')
 
 class InferenceInputError(ValueError):
     """An input that cannot be predicted; the message says why and the fix."""
-
-
-class CheckpointMismatchError(ValueError):
-    """A checkpoint whose weights do not fit the model of the config."""
 
 
 def strip_motion_mask_transforms(pipeline: Sequence[dict]) -> List[dict]:
@@ -137,61 +134,6 @@ def fmpn_inference_config(config: ConfigInput,
     return cfg
 
 
-def _read_checkpoint_state(checkpoint: str) -> Tuple[dict, dict]:
-    """A checkpoint's ``state_dict`` (without DDP's ``module.``) and
-    ``meta``."""
-    if not osp.isfile(checkpoint):
-        raise FileNotFoundError(f'Checkpoint {checkpoint} does not exist.')
-    try:
-        loaded = CheckpointLoader.load_checkpoint(
-            checkpoint, map_location='cpu', logger='silent')
-    except Exception as error:  # torch raises many types for a bad file
-        raise CheckpointMismatchError(
-            f'Checkpoint {checkpoint} cannot be read as a PyTorch checkpoint '
-            f'({type(error).__name__}: {str(error).splitlines()[0][:200]}); '
-            'pass a .pth written by tools/train.py.') from error
-    if not isinstance(loaded, dict):
-        raise CheckpointMismatchError(
-            f'Checkpoint {checkpoint} holds a {type(loaded).__name__}, not a '
-            'dict with a state_dict; pass a .pth written by tools/train.py.')
-    state = loaded.get('state_dict', loaded)
-    if not state or not all(torch.is_tensor(v) for v in state.values()):
-        raise CheckpointMismatchError(
-            f'Checkpoint {checkpoint} has no state_dict of tensors; pass a '
-            '.pth written by tools/train.py.')
-    state = {
-        (key[len('module.'):] if key.startswith('module.') else key): value
-        for key, value in state.items()
-    }
-    return state, loaded.get('meta') or {}
-
-
-def _check_state_matches(model: torch.nn.Module, state: dict, checkpoint: str,
-                         config_name: str) -> None:
-    expected = model.state_dict()
-    missing = [key for key in expected if key not in state]
-    unexpected = [key for key in state if key not in expected]
-    wrong_shape = [
-        f'{key}: checkpoint {tuple(state[key].shape)} vs model '
-        f'{tuple(value.shape)}' for key, value in expected.items()
-        if key in state and state[key].shape != value.shape
-    ]
-    if not (missing or unexpected or wrong_shape):
-        return
-    problems = []
-    for name, keys in (('missing from the checkpoint', missing),
-                       ('not in the model', unexpected),
-                       ('of another shape', wrong_shape)):
-        if keys:
-            problems.append(f'{len(keys)} weights {name} (e.g. '
-                            f'{", ".join(keys[:3])})')
-    raise CheckpointMismatchError(
-        f'Checkpoint {checkpoint} does not match the model of config '
-        f'{config_name}: {"; ".join(problems)}. Use the config the checkpoint '
-        'was trained with (tools/train.py copies it into the work dir next to '
-        'the checkpoint), including its --cfg-options.')
-
-
 def init_fmpn_model(config: ConfigInput,
                     checkpoint: str,
                     device: Union[str, torch.device] = 'cpu',
@@ -227,11 +169,11 @@ def init_fmpn_model(config: ConfigInput,
                            "available; use device='cpu'.")
     cfg = fmpn_inference_config(config, cfg_options)
     model = get_model(cfg, pretrained=False)
-    state, meta = _read_checkpoint_state(str(checkpoint))
     config_name = config if not isinstance(config, Config) else (
         config.filename or 'given as a Config')
-    _check_state_matches(model, state, str(checkpoint), str(config_name))
-    model.load_state_dict(state, strict=True)
+    meta = load_checkpoint_strictly(
+        model, str(checkpoint),
+        model_name=f'the model of config {config_name}').get('meta') or {}
     classes = (meta.get('dataset_meta') or {}).get('classes') or (
         model._dataset_meta or {}).get('classes')
     num_classes = getattr(getattr(model, 'head', None), 'num_classes', None)
