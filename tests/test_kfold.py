@@ -1,27 +1,24 @@
-"""k-fold aggregation math, and tools/kfold.py end to end on tiny data."""
-import importlib.util
+"""k-fold aggregation math, and the k-fold run end to end on tiny data."""
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
+import torch
 
+from mmfmpn.engine.kfold import (KFoldRun, RunSettings,
+                                 SettingsMismatchError, default_work_dir,
+                                 per_process_batch, run_kfold, world_size)
 from mmfmpn.evaluation.fold_summary import summarize_folds, write_summary
 from mmfmpn.synthesis import make_tiny_ckplus
 
 REPO = Path(__file__).resolve().parents[1]
 FMG_TINY = str(REPO / 'tests' / 'configs' / 'fmg_tiny.py')
 FMPN_TINY = str(REPO / 'tests' / 'configs' / 'fmpn_tiny.py')
-
-
-def load_kfold_tool():
-    spec = importlib.util.spec_from_file_location('kfold',
-                                                  REPO / 'tools' / 'kfold.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def write_predictions(path, classes, gt_labels, pred_labels,
@@ -99,20 +96,30 @@ def test_summary_rejects_folds_with_other_classes(tmp_path):
 
 
 def test_kfold_trains_tests_summarizes_and_resumes(tmp_path, capsys):
-    kfold = load_kfold_tool()
     data_root, work_dir = tmp_path / 'data', tmp_path / 'work'
     make_tiny_ckplus(str(data_root), num_folds=2)
-    command = [
-        '--stage1', FMG_TINY, '--stage2', FMPN_TINY, '--folds', '0', '1',
-        '--data-root', str(data_root), '--work-dir', str(work_dir),
-        '--no-validate', '--cfg-options', 'train_cfg.max_epochs=1'
-    ]
-    summary = kfold.main(command)
+    run = KFoldRun(
+        stage1=FMG_TINY, stage2=FMPN_TINY, folds=(0, 1),
+        work_dir=str(work_dir))
 
-    # Stage 2 started from the fold's own stage-1 checkpoint.
-    stage2_config = work_dir / 'fold_1' / 'stage2' / 'fmpn_tiny.py'
-    assert "load_from = '" + str(work_dir / 'fold_1' / 'stage1' /
-                                 'epoch_1.pth') in stage2_config.read_text()
+    def settings(max_epochs=1, **kwargs):
+        return RunSettings(
+            data_root=str(data_root), validate=False,
+            cfg_options=(f'train_cfg.max_epochs={max_epochs}', ), **kwargs)
+
+    summary = run_kfold(run, settings())
+
+    # Stage 1 holds the generator only; stage 2 took it strictly from the
+    # fold's own stage-1 checkpoint.
+    stage1 = torch.load(work_dir / 'fold_1' / 'stage1' / 'epoch_1.pth',
+                        map_location='cpu')
+    assert stage1['state_dict'] and all(
+        key.startswith('mask_generator.') for key in stage1['state_dict'])
+    stage2_config = (work_dir / 'fold_1' / 'stage2' /
+                     'fmpn_tiny.py').read_text()
+    assert "type='StrictPretrained'" in stage2_config
+    assert str(work_dir / 'fold_1' / 'stage1' /
+               'epoch_1.pth') in stage2_config
     accuracies = []
     for fold in (0, 1):
         records = json.loads(
@@ -124,6 +131,7 @@ def test_kfold_trains_tests_summarizes_and_resumes(tmp_path, capsys):
             [r['gt_label'] == r['pred_label'] for r in predictions]))
     saved = json.loads((work_dir / 'summary.json').read_text())
     assert saved == summary
+    assert set(saved['settings_fingerprint']) == {'0', '1'}
     assert [f['accuracy'] for f in saved['folds']] == pytest.approx(
         accuracies)
     assert saved['mean_accuracy'] == pytest.approx(np.mean(accuracies))
@@ -138,35 +146,60 @@ def test_kfold_trains_tests_summarizes_and_resumes(tmp_path, capsys):
     outputs = sorted(work_dir.glob('fold_*/**/*.pth')) + sorted(
         work_dir.glob('fold_*/predictions.json'))
     stamps = [p.stat().st_mtime_ns for p in outputs]
-    kfold.main(command)
+    run_kfold(run, settings())
     assert [p.stat().st_mtime_ns for p in outputs] == stamps
     assert capsys.readouterr().out.count('done (') == 2
 
-    # A longer schedule turns fold 1's stages into interrupted ones: both
-    # resume from epoch 1 instead of starting over.
+    # Other settings: nothing is reused, the message says what differs.
+    with pytest.raises(SettingsMismatchError,
+                       match=r'model.mask_loss.loss_weight: 10.0 -> 0.1'):
+        run_kfold(
+            run,
+            RunSettings(
+                data_root=str(data_root), validate=False,
+                cfg_options=('train_cfg.max_epochs=1',
+                             'model.mask_loss.loss_weight=0.1')))
+    assert [p.stat().st_mtime_ns for p in outputs] == stamps
+
+    # A longer schedule is another setting too; --rebuild of fold 1 only
+    # would retrain it. Here: an interrupted stage resumes instead of
+    # starting over (same settings, predictions removed, last epoch lost).
     (work_dir / 'fold_1' / 'predictions.json').unlink()
     epoch_1 = work_dir / 'fold_1' / 'stage2' / 'epoch_1.pth'
     epoch_1_stamp = epoch_1.stat().st_mtime_ns
-    kfold.main(command[:-1] + ['train_cfg.max_epochs=2'])
+    run_kfold(KFoldRun(stage1=FMG_TINY, stage2=FMPN_TINY, folds=(1, ),
+                       work_dir=str(work_dir)), settings())
     out = capsys.readouterr().out
-    assert out.count('resuming in') == 2
-    assert '[fold 0] done' in out
+    assert out.count(': done,') == 2  # both stages reused
     assert epoch_1.stat().st_mtime_ns == epoch_1_stamp
-    assert (work_dir / 'fold_1' / 'stage2' / 'epoch_2.pth').is_file()
     assert (work_dir / 'fold_1' / 'predictions.json').is_file()
+
+
+def test_default_work_dir_differs_per_options():
+    plain = default_work_dir('configs/x/fmpn_a.py', RunSettings())
+    assert plain == os.path.join('work_dirs', 'kfold', 'fmpn_a')
+    variant = default_work_dir(
+        'configs/x/fmpn_a.py',
+        RunSettings(cfg_options=('model.mask_loss.loss_weight=0.1', )))
+    other_data = default_work_dir('configs/x/fmpn_a.py',
+                                  RunSettings(data_root='data/other'))
+    assert len({plain, variant, other_data}) == 3
+    assert variant.startswith(plain + '-')
 
 
 def test_split_batch_keeps_the_global_batch(monkeypatch):
     from mmengine.config import Config
-    kfold = load_kfold_tool()
     monkeypatch.setenv('NNODES', '2')
-    assert kfold.world_size(kfold.RunSettings(gpus=2)) == 4
+    assert world_size(RunSettings(gpus=2)) == 4
     monkeypatch.setenv('WORLD_SIZE', '8')
-    assert kfold.world_size(kfold.RunSettings(launcher='pytorch')) == 8
-    assert kfold.world_size(kfold.RunSettings()) == 1
+    assert world_size(RunSettings(launcher='pytorch')) == 8
+    assert world_size(RunSettings()) == 1
     cfg = Config(dict(train_dataloader=dict(batch_size=16)))
-    assert kfold.per_process_batch(cfg, 'stage2.py', 4) == 4
-    with pytest.raises(SystemExit, match='stage2.py trains with batch 16'):
-        kfold.per_process_batch(cfg, 'stage2.py', 3)
-    with pytest.raises(SystemExit):  # nothing to split over
-        kfold.parse_args(['--stage2', 'stage2.py', '--split-batch'])
+    assert per_process_batch(cfg, 'stage2.py', 4) == 4
+    with pytest.raises(ValueError, match='stage2.py trains with batch 16'):
+        per_process_batch(cfg, 'stage2.py', 3)
+    result = subprocess.run(  # nothing to split over
+        [sys.executable, 'tools/kfold.py', '--stage2', 'stage2.py',
+         '--split-batch'], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert '--split-batch needs --gpus N' in result.stderr

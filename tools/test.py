@@ -1,20 +1,20 @@
 """Test a checkpoint on a config's test split.
 
 Usage: python tools/test.py CONFIG CHECKPOINT [--fold K] [--out preds.json]
+
+The options of MMPretrain's tools/test.py, plus --fold and --data-root; the
+checkpoint loads strictly (``FMPNRunner``): one that does not fit the model
+is an error naming the file.
 """
 import argparse
+import copy
 import os
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+import mmengine
+from mmengine.config import Config, ConfigDict, DictAction
 
-from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.registry import RUNNERS  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
-
-import mmfmpn  # noqa: E402,F401  registers modules and checkpoint loading
-from mmfmpn.engine import (apply_fold, setup_cpu_distributed,  # noqa: E402
+from mmfmpn.engine import (apply_fold, build_runner, setup_cpu_distributed,
                            shutdown_distributed)
 
 
@@ -30,12 +30,33 @@ def parse_args():
         '--out',
         help='write per-sample predictions here: .json (img_path, gt_label, '
         'pred_label, pred_score; read by tools/kfold.py) or .pkl '
-        "(mmengine's dump)")
+        "(mmengine's dump); with --out-item metrics, the metrics")
+    parser.add_argument(
+        '--out-item',
+        choices=['metrics', 'pred'],
+        help='what --out holds (default: pred)')
     parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
         help='override config settings, e.g. test_dataloader.batch_size=1')
+    parser.add_argument('--amp', action='store_true',
+                        help='test with automatic mixed precision')
+    parser.add_argument('--show-dir',
+                        help='save the visualised predictions here')
+    parser.add_argument('--show', action='store_true',
+                        help='show the predictions in a window')
+    parser.add_argument('--interval', type=int, default=1,
+                        help='visualise every N-th sample')
+    parser.add_argument('--wait-time', type=float, default=2,
+                        help='seconds each window stays (--show)')
+    parser.add_argument('--no-pin-memory', action='store_true',
+                        help='disable pin_memory of the test dataloader')
+    parser.add_argument(
+        '--tta',
+        action='store_true',
+        help='test-time augmentation: the config\'s tta_model and '
+        'tta_pipeline, else the average score of the face and its mirror')
     parser.add_argument(
         '--launcher',
         choices=['none', 'pytorch', 'slurm', 'mpi'],
@@ -43,13 +64,31 @@ def parse_args():
         help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
+    if args.out_item is not None and args.out is None:
+        parser.error('--out-item needs --out.')
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     return args
 
 
-def main():
-    args = parse_args()
-    cfg = Config.fromfile(args.config)
+def use_flip_tta(cfg: Config) -> None:
+    """Wrap the model for test-time augmentation, as MMPretrain's tool."""
+    if 'tta_model' not in cfg:
+        cfg.tta_model = dict(type='mmpretrain.AverageClsScoreTTA')
+    if 'tta_pipeline' not in cfg:
+        test_pipeline = cfg.test_dataloader.dataset.pipeline
+        cfg.tta_pipeline = copy.deepcopy(test_pipeline)
+        cfg.tta_pipeline[-1] = dict(
+            type='TestTimeAug',
+            transforms=[[
+                dict(type='RandomFlip', prob=1.),
+                dict(type='RandomFlip', prob=0.)
+            ], [test_pipeline[-1]]])
+    cfg.model = ConfigDict(**cfg.tta_model, module=cfg.model)
+    cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
+
+
+def merge_args(cfg: Config, args) -> Config:
+    """Apply the command line to the config."""
     cfg.launcher = args.launcher
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
@@ -59,9 +98,23 @@ def main():
     if cfg.get('work_dir') is None:
         cfg.work_dir = osp.join(
             'work_dirs', osp.splitext(osp.basename(args.config))[0])
-    cfg.load_from = None  # loaded strictly below: a mismatch must not pass
-    cfg.resume = False
-    if args.out:
+    cfg.load_from, cfg.resume = args.checkpoint, False
+    if args.amp:
+        cfg.test_cfg.fp16 = True
+    if args.show or args.show_dir is not None:
+        if 'visualization' not in cfg.get('default_hooks', {}):
+            raise SystemExit(
+                f'--show / --show-dir: {args.config} sets no '
+                'default_hooks.visualization; add '
+                "visualization=dict(type='VisualizationHook').")
+        cfg.default_hooks.visualization.update(
+            enable=True, show=args.show, wait_time=args.wait_time,
+            out_dir=args.show_dir, interval=args.interval)
+    if args.tta:
+        use_flip_tta(cfg)
+    if args.no_pin_memory:
+        cfg.test_dataloader.pin_memory = False
+    if args.out and args.out_item in (None, 'pred'):
         dump = (dict(type='DumpPredictionsJSON', out_file=args.out)
                 if args.out.endswith('.json') else dict(
                     type='DumpResults', out_file_path=args.out))
@@ -69,11 +122,15 @@ def main():
         cfg.test_evaluator = (list(evaluators) if isinstance(
             evaluators, (list, tuple)) else [evaluators]) + [dump]
     setup_cpu_distributed(cfg)
+    return cfg
 
-    runner = (Runner.from_cfg(cfg)
-              if 'runner_type' not in cfg else RUNNERS.build(cfg))
-    runner.load_checkpoint(args.checkpoint, strict=True)
-    runner.test()
+
+def main():
+    args = parse_args()
+    cfg = merge_args(Config.fromfile(args.config), args)
+    metrics = build_runner(cfg).test()
+    if args.out and args.out_item == 'metrics':
+        mmengine.dump(metrics, args.out)
     shutdown_distributed()
 
 

@@ -1,22 +1,20 @@
 """Train an FMPN (or any mmpretrain) model from a config.
 
 Usage: python tools/train.py CONFIG [--fold K] [--data-root DIR] [--resume]
+
+The runner is ``FMPNRunner`` (the config's ``runner_type``, else that one):
+config values are checked, ``{fold}`` filled in, checkpoints loaded strictly,
+and a work dir that holds a run is not trained over without ``--resume``.
 """
 import argparse
 import os
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+import torch
+from mmengine.config import Config, DictAction
 
-import torch  # noqa: E402
-from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.registry import RUNNERS  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
-
-import mmfmpn  # noqa: E402,F401  registers modules and checkpoint loading
-from mmfmpn.engine import (apply_fold, setup_cpu_distributed,  # noqa: E402
-                           shutdown_distributed)
+from mmfmpn.engine import (apply_fold, build_runner, check_training_work_dir,
+                           setup_cpu_distributed, shutdown_distributed)
 
 
 def parse_args():
@@ -33,7 +31,7 @@ def parse_args():
         type=str,
         const='auto',
         help='resume from this checkpoint, or without a value from the '
-        'latest one in the work dir')
+        'latest readable one in the work dir')
     parser.add_argument('--amp', action='store_true',
                         help='automatic mixed precision')
     parser.add_argument('--no-validate', action='store_true',
@@ -95,9 +93,12 @@ def merge_args(cfg: Config, args) -> Config:
 def main():
     args = parse_args()
     cfg = merge_args(Config.fromfile(args.config), args)
-    runner = (Runner.from_cfg(cfg)
-              if 'runner_type' not in cfg else RUNNERS.build(cfg))
-    runner.train()
+    try:
+        # Before the runner writes its logs and config copy there.
+        check_training_work_dir(cfg.work_dir, cfg.get('resume', False))
+    except FileExistsError as error:
+        raise SystemExit(str(error)) from None
+    build_runner(cfg).train()
     shutdown_distributed()
 
 

@@ -12,10 +12,7 @@ test_pipeline = {{_base_.demo_test_pipeline}}
 fmg_working_size = 24
 num_epochs = 4
 
-model = dict(
-    mask_generator=dict(working_size=fmg_working_size),
-    # The demo runs offline: no ImageNet download.
-    backbone=dict(init_cfg=None))
+model = dict(mask_generator=dict(working_size=fmg_working_size))
 
 # Loading 70 px faces is cheap next to a step; workers would only compete
 # with the model for the 2 cores.

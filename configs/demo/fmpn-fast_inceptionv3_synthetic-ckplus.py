@@ -2,5 +2,9 @@
 # synthetic CK+ of `make demo`, after fmg-fast_inceptionv3_synthetic-ckplus.py.
 _base_ = ['./fmpn_inceptionv3_synthetic-ckplus.py']
 
-model = dict(mask_generator=dict(working_size=70, base_channels=16))
-load_from = 'work_dirs/demo/kfold-fast/fold_{fold}/stage1/epoch_4.pth'
+model = dict(
+    mask_generator=dict(
+        working_size=70,
+        base_channels=16,
+        init_cfg=dict(checkpoint='work_dirs/demo/kfold-fast/fold_{fold}/'
+                      'stage1/epoch_4.pth')))

@@ -11,11 +11,13 @@ test_pipeline = {{_base_.demo_test_pipeline}}
 # Masks carry little detail: generating them at 24 px cuts most of the cost.
 fmg_working_size = 24
 num_epochs = 12
-# Where `make demo` leaves stage 1; tools/kfold.py passes the exact path.
-load_from = 'work_dirs/demo/kfold/fold_{fold}/stage1/epoch_4.pth'
 
 model = dict(
-    mask_generator=dict(working_size=fmg_working_size),
+    mask_generator=dict(
+        working_size=fmg_working_size,
+        # Where `make demo` leaves stage 1; tools/kfold.py passes the path.
+        init_cfg=dict(
+            checkpoint='work_dirs/demo/kfold/fold_{fold}/stage1/epoch_4.pth')),
     # The demo runs offline: no ImageNet download.
     backbone=dict(init_cfg=None))
 

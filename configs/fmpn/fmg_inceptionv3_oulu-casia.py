@@ -4,7 +4,6 @@ _base_ = ['./fmg_inceptionv3_ckplus.py']
 
 dataset_type = 'OuluCASIADataset'
 data_root = 'data/oulu-casia'
-model = dict(backbone=dict(num_classes=6))
 train_dataloader = dict(
     dataset=dict(
         type=dataset_type, data_root=data_root, mask_dir='imgs_res/{fold}'))

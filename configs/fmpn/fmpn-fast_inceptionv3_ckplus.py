@@ -6,5 +6,10 @@
 # mask error higher (README, "Cost of the motion prior").
 _base_ = ['./fmpn_inceptionv3_ckplus.py']
 
-model = dict(mask_generator=dict(working_size=70, base_channels=16))
-load_from = 'work_dirs/fmg-fast_inceptionv3_ckplus/fold_{fold}/epoch_300.pth'
+model = dict(
+    mask_generator=dict(
+        working_size=70,
+        base_channels=16,
+        init_cfg=dict(
+            checkpoint='work_dirs/fmg-fast_inceptionv3_ckplus/fold_{fold}/'
+            'epoch_300.pth')))

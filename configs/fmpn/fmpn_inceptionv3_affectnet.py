@@ -9,4 +9,3 @@ _base_ = [
 ]
 
 train_dataloader = dict(batch_size=16)
-load_from = None

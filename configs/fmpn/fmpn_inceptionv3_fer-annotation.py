@@ -9,7 +9,10 @@ _base_ = ['./fmpn_inceptionv3_ckplus.py']
 
 data_root = 'data/my_faces'
 classes = ('happy', 'sadness', 'surprise')
-model = dict(backbone=dict(num_classes=len(classes)))
+# No stage 1: the mask generator starts from its own init.
+model = dict(
+    backbone=dict(num_classes=len(classes)),
+    mask_generator=dict(init_cfg=None))
 
 landmark_prior = dict(type='LandmarkPriorMask', sigma_ratio=0.2, blend=0.5)
 train_pipeline = [
@@ -65,4 +68,3 @@ val_dataloader = dict(
         mask_classes='ckplus',
         pipeline=test_pipeline))
 test_dataloader = val_dataloader
-load_from = None

@@ -4,7 +4,12 @@ _base_ = ['./fmpn_inceptionv3_ckplus.py']
 
 dataset_type = 'MMIDataset'
 data_root = 'data/mmi'
-model = dict(backbone=dict(num_classes=6))
+model = dict(
+    backbone=dict(num_classes=6),
+    mask_generator=dict(
+        init_cfg=dict(
+            checkpoint='work_dirs/fmg_inceptionv3_mmi/fold_{fold}/'
+            'epoch_300.pth')))
 train_dataloader = dict(
     dataset=dict(
         type=dataset_type, data_root=data_root, mask_dir='imgs_res/{fold}'))
@@ -12,4 +17,3 @@ val_dataloader = dict(
     dataset=dict(
         type=dataset_type, data_root=data_root, mask_dir='imgs_res/{fold}'))
 test_dataloader = val_dataloader
-load_from = 'work_dirs/fmg_inceptionv3_mmi/fold_{fold}/epoch_300.pth'

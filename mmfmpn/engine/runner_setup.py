@@ -22,15 +22,34 @@ def _leaf_datasets(dataset_cfg) -> Iterator[ConfigDict]:
             yield from _leaf_datasets(child)
 
 
+def _init_cfgs(module_cfg) -> Iterator[ConfigDict]:
+    """Yield every ``init_cfg`` dict of a model config and its parts."""
+    if isinstance(module_cfg, dict):
+        for key, value in module_cfg.items():
+            if key == 'init_cfg':
+                for init_cfg in (value if isinstance(value, list) else
+                                 [value]):
+                    if isinstance(init_cfg, dict):
+                        yield init_cfg
+            else:
+                yield from _init_cfgs(value)
+    elif isinstance(module_cfg, (list, tuple)):
+        for item in module_cfg:
+            yield from _init_cfgs(item)
+
+
 def apply_fold(cfg: Config,
                fold: Optional[int] = None,
                data_root: Optional[str] = None) -> Optional[int]:
     """Point every split of a config at one dataset folder and fold.
 
     Sets ``data_root`` of every dataset and ``fold`` of every dataset that
-    has one, fills ``{fold}`` in ``cfg.load_from`` (the stage-1 checkpoint of
-    stage 2), and defaults ``cfg.work_dir`` to
+    has one, fills ``{fold}`` in ``cfg.load_from`` and in the checkpoints of
+    the model's ``init_cfg`` (stage 2's ``StrictPretrained`` mask
+    generator), and defaults ``cfg.work_dir`` to
     ``work_dirs/<config name>/fold_<fold>`` when the config has none yet.
+    ``FMPNRunner`` calls it, so ``{fold}`` is filled in whichever tool builds
+    the runner; with no arguments it only fills in the fold in force.
 
     Args:
         cfg (Config): The config, changed in place; needs ``cfg.filename``.
@@ -61,6 +80,10 @@ def apply_fold(cfg: Config,
     fold_in_force = datasets[0].fold
     if isinstance(cfg.get('load_from'), str):
         cfg.load_from = cfg.load_from.replace('{fold}', str(fold_in_force))
+    for init_cfg in _init_cfgs(cfg.get('model')):
+        if isinstance(init_cfg.get('checkpoint'), str):
+            init_cfg.checkpoint = init_cfg.checkpoint.replace(
+                '{fold}', str(fold_in_force))
     if cfg.get('work_dir') is None:
         name = osp.splitext(osp.basename(cfg.filename))[0]
         cfg.work_dir = osp.join('work_dirs', name, f'fold_{fold_in_force}')

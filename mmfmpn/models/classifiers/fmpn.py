@@ -6,14 +6,11 @@ import torch.nn as nn
 from mmpretrain.models import ImageClassifier
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
+from ..utils import rgb_to_gray, stack_gt_motion_masks
 
 #: ImageNet statistics in [0, 1] units, what pretrained mmpretrain backbones expect.
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
-#: ITU-R BT.601 luma weights, the gray conversion of OpenCV and PIL.
-_GRAY_WEIGHTS = (0.299, 0.587, 0.114)
-
-PHASES = ('mask_generator', 'joint')
 
 
 @MODELS.register_module()
@@ -39,10 +36,6 @@ class FMPNClassifier(ImageClassifier):
             ground-truth motion mask, e.g. ``dict(type='MotionMaskLoss',
             loss_weight=10.)``. None trains without it (the paper's
             "CNN (no lG)" row). Defaults to None.
-        phase (str): ``'joint'`` trains everything with both losses (paper
-            stage 2); ``'mask_generator'`` trains the FMG alone with the mask
-            loss (stage 1): the rest is frozen and not run in ``loss``.
-            Defaults to ``'joint'``.
         fused_mean (Sequence[float]): Mean subtracted from the fused image
             before the backbone, in [0, 1] units. Defaults to ImageNet's.
         fused_std (Sequence[float]): Std the fused image is divided by.
@@ -61,19 +54,12 @@ class FMPNClassifier(ImageClassifier):
                  neck: Optional[dict] = None,
                  head: Optional[dict] = None,
                  mask_loss: Optional[dict] = None,
-                 phase: str = 'joint',
                  fused_mean: Sequence[float] = IMAGENET_MEAN,
                  fused_std: Sequence[float] = IMAGENET_STD,
                  pretrained: Optional[str] = None,
                  train_cfg: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None):
-        if phase not in PHASES:
-            raise ValueError(f'FMPNClassifier: phase must be one of {PHASES}, '
-                             f'got {phase!r}.')
-        if phase == 'mask_generator' and mask_loss is None:
-            raise ValueError("FMPNClassifier: phase='mask_generator' trains "
-                             'the FMG with the mask loss alone; set mask_loss.')
         if len(fused_mean) != 3 or len(fused_std) != 3 or min(fused_std) <= 0:
             raise ValueError('FMPNClassifier: fused_mean and fused_std need 3 '
                              f'values (std > 0), got {fused_mean}, {fused_std}.')
@@ -90,20 +76,10 @@ class FMPNClassifier(ImageClassifier):
         self.mask_generator = MODELS.build(mask_generator)
         self.fusion = MODELS.build(fusion)
         self.mask_loss = None if mask_loss is None else MODELS.build(mask_loss)
-        self.phase = phase
         self.register_buffer(
             'fused_mean', torch.tensor(fused_mean).view(1, 3, 1, 1), False)
         self.register_buffer(
             'fused_std', torch.tensor(fused_std).view(1, 3, 1, 1), False)
-        self.register_buffer(
-            'gray_weights', torch.tensor(_GRAY_WEIGHTS).view(1, 3, 1, 1),
-            False)
-        if phase == 'mask_generator':
-            # Stage 1 trains the FMG only; frozen parts also keep DDP from
-            # waiting for gradients that never come.
-            for module in (self.backbone, self.neck, self.head, self.fusion):
-                if module is not None:
-                    module.requires_grad_(False)
 
     def generate_prior(
             self, inputs: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -124,11 +100,7 @@ class FMPNClassifier(ImageClassifier):
 
     def to_gray(self, inputs: torch.Tensor) -> torch.Tensor:
         """RGB ``(N, 3, H, W)`` -> gray ``(N, 1, H, W)``, same range."""
-        if inputs.dim() != 4 or inputs.size(1) != 3:
-            raise ValueError('FMPNClassifier expects RGB faces (N, 3, H, W), '
-                             f'got {tuple(inputs.shape)}.')
-        return (inputs * self.gray_weights.to(inputs.dtype)).sum(
-            1, keepdim=True)
+        return rgb_to_gray(inputs)
 
     def classify_fused(self, fused: torch.Tensor, stage: str = 'neck'):
         """Backbone (and neck / pre-logits) features of fused images.
@@ -158,18 +130,15 @@ class FMPNClassifier(ImageClassifier):
 
         Returns:
             dict[str, Tensor]: ``loss_motion_mask`` (when ``mask_loss`` is
-            set) and the head's losses, its ``loss`` renamed ``loss_cls``
-            (except in the ``mask_generator`` phase, which runs no
-            classifier).
+            set) and the head's losses, its ``loss`` renamed ``loss_cls``.
         """
         losses = dict()
         gray = self.to_gray(inputs)
         motion_mask = self.mask_generator(gray)
         if self.mask_loss is not None:
             losses['loss_motion_mask'] = self.mask_loss(
-                motion_mask, self._stack_gt_masks(data_samples))
-        if self.phase == 'mask_generator':
-            return losses
+                motion_mask,
+                stack_gt_motion_masks(data_samples, type(self).__name__))
         fused = self.fusion(inputs, motion_mask * gray)
         head_losses = self.head.loss(self.classify_fused(fused), data_samples)
         # mmengine logs the total as `loss`; the head's CE must not hide it.
@@ -188,34 +157,12 @@ class FMPNClassifier(ImageClassifier):
             data_samples (list[DataSample], optional): Annotations, if any.
 
         Returns:
-            list[DataSample]: With ``pred_motion_mask`` ``(1, H, W)`` in
-            [0, 1], and ``pred_label`` and ``pred_score`` except in the
-            ``mask_generator`` phase, which runs no classifier.
+            list[DataSample]: With ``pred_label``, ``pred_score`` and
+            ``pred_motion_mask`` ``(1, H, W)`` in [0, 1].
         """
-        if self.phase == 'mask_generator':
-            # Stage 1 judges the masks only; its classifier is untrained.
-            motion_mask = self.mask_generator(self.to_gray(inputs))
-            predictions = data_samples or [
-                DataSample() for _ in range(inputs.size(0))
-            ]
-        else:
-            motion_mask, fused = self.generate_prior(inputs)
-            predictions = self.head.predict(
-                self.classify_fused(fused), data_samples, **kwargs)
+        motion_mask, fused = self.generate_prior(inputs)
+        predictions = self.head.predict(
+            self.classify_fused(fused), data_samples, **kwargs)
         for sample, mask in zip(predictions, motion_mask):
             sample.set_field(mask, 'pred_motion_mask', dtype=torch.Tensor)
         return predictions
-
-    @staticmethod
-    def _stack_gt_masks(data_samples: List[DataSample]) -> torch.Tensor:
-        missing = [
-            s.get('img_path', i) for i, s in enumerate(data_samples)
-            if 'gt_motion_mask' not in s
-        ]
-        if missing:
-            raise KeyError(
-                f'FMPNClassifier: samples {missing[:3]} have no '
-                'gt_motion_mask but the mask loss is on; add LoadMotionMask '
-                'and pack gt_motion_mask in the train pipeline, or set '
-                'model.mask_loss=None.')
-        return torch.stack([s.gt_motion_mask for s in data_samples])
