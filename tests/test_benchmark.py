@@ -39,7 +39,6 @@ def test_benchmark_json_has_every_measurement(tmp_path, one_thread):
     ]) == 0
     result = json.loads(out.read_text())
     assert result['input_size'] == [28, 28]
-    assert result['phase'] == 'joint'
     assert result['device'] == 'cpu' and result['torch_threads'] == 1
     for name in ('fmpn', 'bare'):
         measured = result['models'][name]
@@ -60,15 +59,13 @@ def test_benchmark_json_has_every_measurement(tmp_path, one_thread):
             for p in ('mask_generator', 'fusion', 'classifier')))
 
 
-def test_benchmark_times_the_configured_phase(tmp_path, one_thread):
+def test_benchmark_without_memory_and_complexity(tmp_path, one_thread):
     out = tmp_path / 'benchmark.json'
     assert benchmark.main([
         TINY_CONFIG, '--steps', '1', '--warmup', '0', '--no-memory',
-        '--no-complexity', '--json', str(out), *one_thread, '--cfg-options',
-        'model.phase=mask_generator'
+        '--no-complexity', '--json', str(out), *one_thread
     ]) == 0
     result = json.loads(out.read_text())
-    assert result['phase'] == 'mask_generator'
     assert result['complexity'] is None
     assert 'train_peak_memory_mb' not in result['models']['fmpn']
     assert result['models']['fmpn']['train_step_wall_s'] > 0
@@ -110,13 +107,16 @@ def test_fast_config_mask_matches_the_input_size():
 ])
 def test_fast_stages_share_their_mask_generator(stage1_path, stage2_path,
                                                 stage1_name):
-    """Stage 2 loads stage 1's checkpoint, which loads shape-mismatched
-    weights with only a warning: the two must build the same FMG."""
+    """Stage 2 initialises its FMG strictly from stage 1's checkpoint: the
+    two must build the same FMG."""
     stage1, stage2 = Config.fromfile(stage1_path), Config.fromfile(stage2_path)
-    assert stage1.model.phase == 'mask_generator'
-    assert stage2.model.get('phase', 'joint') == 'joint'
-    assert stage1.model.mask_generator == stage2.model.mask_generator
-    assert stage1_name in stage2.load_from
+    assert stage1.model.type == 'MotionMaskGeneratorModel'
+    assert stage2.model.type == 'FMPNClassifier'
+    generator = dict(stage2.model.mask_generator)
+    init_cfg = generator.pop('init_cfg')
+    assert stage1.model.mask_generator == generator
+    assert init_cfg.type == 'StrictPretrained'
+    assert stage1_name in init_cfg.checkpoint
 
 
 def test_demo_fast_configs_are_the_fast_configs_at_demo_scale():
@@ -125,7 +125,11 @@ def test_demo_fast_configs_are_the_fast_configs_at_demo_scale():
     fast = [Config.fromfile(p) for p in (FAST_STAGE1, FAST_STAGE2)]
     demo = [Config.fromfile(p) for p in (DEMO_FAST_STAGE1, DEMO_FAST_STAGE2)]
     for real, small in zip(fast, demo):
-        assert real.model.mask_generator == small.model.mask_generator
+        # Only where stage 2 finds its stage 1 differs.
+        generators = [dict(cfg.model.mask_generator) for cfg in (real, small)]
+        for generator in generators:
+            generator.pop('init_cfg', None)
+        assert generators[0] == generators[1]
         assert real.optim_wrapper == small.optim_wrapper
     assert fast[0].optim_wrapper.optimizer.lr == 1e-3
     assert fast[1].optim_wrapper.optimizer.lr == 1e-4

@@ -146,21 +146,68 @@ def test_mask_loss_stays_fp32_under_mixed_precision():
     assert grad is not None and torch.isfinite(grad).all()
 
 
-def test_mask_generator_phase_trains_only_the_fmg():
-    model = tiny_fmpn(phase='mask_generator')
+def tiny_stage1():
+    return MODELS.build(
+        dict(
+            type='MotionMaskGeneratorModel',
+            mask_generator=tiny_model_cfg()['mask_generator'],
+            mask_loss=dict(type='MotionMaskLoss', loss_weight=10.0)))
 
-    def must_not_run(*args):
-        raise AssertionError('the classifier ran in the mask-generator phase')
 
-    model.backbone.forward = must_not_run
-    losses = model.loss(torch.rand(2, 3, 32, 32), samples_with_masks(2, 32))
+def test_stage1_model_holds_and_trains_only_the_generator():
+    model = tiny_stage1()
+    assert {key.split('.')[0] for key in model.state_dict()} == {
+        'mask_generator'
+    }
+    losses = model(torch.rand(2, 3, 32, 32), samples_with_masks(2, 32),
+                   mode='loss')
     assert set(losses) == {'loss_motion_mask'}
-    trainable = {n.split('.')[0] for n, p in model.named_parameters()
-                 if p.requires_grad}
-    assert trainable == {'mask_generator'}
-    predictions = model.eval().predict(torch.rand(2, 3, 32, 32))
+    losses['loss_motion_mask'].backward()
+    assert model.mask_generator.to_mask.weight.grad is not None
+    model.eval()
+    predictions = model(torch.rand(2, 3, 32, 32), mode='predict')
     assert predictions[0].pred_motion_mask.shape == (1, 32, 32)
     assert 'pred_label' not in predictions[0]
+    with pytest.raises(KeyError, match='LoadMotionMask'):
+        model.loss(torch.rand(1, 3, 32, 32), [DataSample()])
+
+
+def stage2_with_generator_from(checkpoint, **generator):
+    cfg = tiny_model_cfg()
+    cfg['mask_generator'].update(
+        generator,
+        init_cfg=dict(
+            type='StrictPretrained',
+            checkpoint=str(checkpoint),
+            prefix='mask_generator.'))
+    return MODELS.build(cfg)
+
+
+def test_stage2_generator_loads_strictly_from_stage1(tmp_path):
+    stage1 = tiny_stage1()
+    checkpoint = tmp_path / 'stage1.pth'
+    torch.save(dict(state_dict=stage1.state_dict()), checkpoint)
+    stage2 = stage2_with_generator_from(checkpoint)
+    stage2.init_weights()
+    for key, value in stage1.mask_generator.state_dict().items():
+        # The generator's own (Kaiming) init must not undo the checkpoint.
+        torch.testing.assert_close(stage2.mask_generator.state_dict()[key],
+                                   value)
+
+
+def test_stage2_generator_of_another_shape_names_the_checkpoint(tmp_path):
+    from mmfmpn.engine import CheckpointMismatchError
+    checkpoint = tmp_path / 'stage1.pth'
+    torch.save(dict(state_dict=tiny_stage1().state_dict()), checkpoint)
+    stage2 = stage2_with_generator_from(checkpoint, base_channels=4)
+    with pytest.raises(CheckpointMismatchError,
+                       match=f'{checkpoint}.*of another shape'):
+        stage2.init_weights()
+    classifier = tmp_path / 'no_generator.pth'
+    torch.save(dict(state_dict=dict(head_weight=torch.zeros(1))), classifier)
+    with pytest.raises(CheckpointMismatchError,
+                       match="no weights under 'mask_generator.'"):
+        stage2_with_generator_from(classifier).init_weights()
 
 
 def test_no_mask_loss_mode_needs_no_masks():
@@ -177,8 +224,6 @@ def test_missing_gt_mask_is_a_clear_error():
 
 
 @pytest.mark.parametrize('bad,match', [
-    (dict(phase='stage1'), 'phase'),
-    (dict(phase='mask_generator', mask_loss=None), 'mask_loss'),
     (dict(fused_std=(0.2, 0.2)), 'fused_std'),
 ])
 def test_classifier_rejects_bad_config(bad, match):

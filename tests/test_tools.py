@@ -3,6 +3,7 @@ import json
 import os
 import os.path as osp
 import pickle
+import shutil
 import socket
 import subprocess
 import sys
@@ -123,3 +124,55 @@ def test_test_tool_refuses_a_checkpoint_that_does_not_match(trained):
         cwd=REPO, capture_output=True, text=True)
     assert result.returncode != 0
     assert 'mask_generator' in result.stderr
+
+
+def run_tool_failing(*args):
+    result = subprocess.run([sys.executable, '-W', 'ignore', *args],
+                            cwd=REPO, capture_output=True, text=True)
+    assert result.returncode != 0, result.stdout[-2000:]
+    return result.stderr
+
+
+def test_train_refuses_a_finished_work_dir_without_resume(trained):
+    data_root, work_dir, _ = trained
+    stamp = (work_dir / 'epoch_3.pth').stat().st_mtime_ns
+    error = run_tool_failing('tools/train.py', TINY_CONFIG, '--data-root',
+                             str(data_root), '--work-dir', str(work_dir))
+    assert f'Work dir {work_dir} already holds a training run' in error
+    assert '--resume' in error and 'Traceback' not in error
+    assert (work_dir / 'epoch_3.pth').stat().st_mtime_ns == stamp
+
+
+def test_resume_skips_a_truncated_last_checkpoint(trained, tmp_path):
+    data_root, trained_dir, _ = trained
+    work_dir = tmp_path / 'work'
+    shutil.copytree(trained_dir, work_dir)
+    last = work_dir / 'epoch_3.pth'
+    (work_dir / 'last_checkpoint').write_text(str(last))
+    last.write_bytes(last.read_bytes()[:1000])
+    log = run_tool('tools/train.py', TINY_CONFIG, '--data-root',
+                   str(data_root), '--work-dir', str(work_dir), '--resume',
+                   '--cfg-options', 'train_cfg.max_epochs=3')
+    assert f'Checkpoint {last} cannot be read: it is truncated' in log
+    assert f'previous checkpoint {work_dir / "epoch_2.pth"}' in log
+    assert 'resumed epoch: 2' in log
+    assert torch.load(last, map_location='cpu')['meta']['epoch'] == 3
+
+
+def test_test_tool_names_a_damaged_checkpoint(trained, tmp_path):
+    data_root, work_dir, _ = trained
+    damaged = tmp_path / 'damaged.pth'
+    damaged.write_bytes((work_dir / 'epoch_3.pth').read_bytes()[:500])
+    error = run_tool_failing('tools/test.py', TINY_CONFIG, str(damaged),
+                             '--data-root', str(data_root), '--work-dir',
+                             str(tmp_path))
+    assert f'Checkpoint {damaged} cannot be read: it is truncated' in error
+
+
+def test_test_tool_speaks_mmpretrains_options():
+    result = subprocess.run(
+        [sys.executable, '-W', 'ignore', 'tools/test.py', '--help'],
+        cwd=REPO, capture_output=True, text=True)
+    for option in ('--tta', '--show-dir', '--show', '--out-item', '--amp',
+                   '--no-pin-memory'):
+        assert option in result.stdout

@@ -101,10 +101,23 @@ def _unreadable(filename: str,
     what = (f'it is truncated or damaged; {_USE_PREVIOUS}' if head == b'PK'
             else 'it is not a PyTorch checkpoint; pass a .pth written by '
             'tools/train.py')
-    reason = (str(error).strip().splitlines() or [''])[0][:160]
     return UnreadableCheckpointError(
         f'Checkpoint {filename} cannot be read: {what} '
-        f'({type(error).__name__}: {reason}).')
+        f'({type(error).__name__}: {_torch_reason(error)}).')
+
+
+def _torch_reason(error: BaseException) -> str:
+    """The line of a torch error that says what is wrong, without torch's
+    advice to turn the safe unpickler off."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    if lines and lines[0].startswith('Weights only load failed'):
+        lines = [
+            line.split('WeightsUnpickler error:')[-1].strip()
+            for line in lines[1:]
+            if not line.startswith(('Please file an issue', 'Check the '))
+        ]
+        lines = [line for line in lines if line]
+    return (lines or [''])[0][:160]
 
 
 def read_checkpoint(filename: str, map_location='cpu') -> dict:
@@ -138,16 +151,15 @@ def read_checkpoint(filename: str, map_location='cpu') -> dict:
         checkpoint = CheckpointLoader.load_checkpoint(
             filename, map_location=map_location, logger='silent')
     except pickle.UnpicklingError as error:
-        if 'weights only' not in str(error).lower():
-            raise _unreadable(filename, error) from None
         unsafe = re.search(r'GLOBAL ([\w.]+)', str(error))
+        if unsafe is None:  # not a pickle of weights at all
+            raise _unreadable(filename, error) from None
         raise UnreadableCheckpointError(
             f'Checkpoint {filename} is refused: besides weights and logs it '
-            'holds objects that loading would run'
-            f'{f" ({unsafe.group(1)})" if unsafe else ""}. Use a checkpoint '
-            'written by tools/train.py, or have its author re-save only the '
-            "weights: torch.save({'state_dict': model.state_dict()}, path)."
-        ) from None
+            f'holds objects that loading would run ({unsafe.group(1)}). '
+            'Use a checkpoint written by tools/train.py, or have its author '
+            're-save only the weights: '
+            "torch.save({'state_dict': model.state_dict()}, path).") from None
     except Exception as error:  # torch raises many types for a bad file
         raise _unreadable(filename, error) from None
     if not isinstance(checkpoint, dict):

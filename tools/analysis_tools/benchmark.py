@@ -3,7 +3,7 @@
 In one process, with the two models' steps interleaved (A B, B A, ...) so that
 machine load hits both alike, on random data at the config's input size:
 
-- training-step time (data preprocessor, forward in the config's phase,
+- training-step time (data preprocessor, forward in ``loss`` mode,
   backward, optimiser step of the config's optimiser),
 - inference throughput (``predict`` under ``no_grad``),
 - peak step memory,
@@ -281,7 +281,7 @@ def make_train_step(model: nn.Module, optim_wrapper: OptimWrapper,
                     batch: dict, device: str, amp: bool,
                     channels_last: bool) -> Callable[[], None]:
     """One training iteration as ``BaseModel.train_step`` runs it: data
-    preprocessor, forward in ``loss`` mode (the model's configured phase),
+    preprocessor, forward in ``loss`` mode,
     backward and optimiser step.
 
     Args:
@@ -540,7 +540,6 @@ def run_benchmark(args: argparse.Namespace) -> dict:
 
     return dict(
         config=args.config,
-        phase=fmpn.phase,
         device=args.device,
         device_name=(torch.cuda.get_device_name() if args.device == 'cuda'
                      else platform.processor() or platform.machine()),
@@ -586,7 +585,7 @@ def print_report(result: dict, console: Console) -> None:
     precision = 'AMP' if result['amp'] else 'fp32'
     compiled = (f'  compiled ({result["compile"]})'
                 if result.get('compile') else '')
-    title = (f'{result["config"]}  phase={result["phase"]}  '
+    title = (f'{result["config"]}  '
              f'{result["input_size"][0]}x{result["input_size"][1]}  '
              f'batch {result["batch_size"]}  {result["device"]} '
              f'({result["torch_threads"]} threads)  {precision}'
