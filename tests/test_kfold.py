@@ -11,7 +11,8 @@ import pytest
 import torch
 
 from mmfmpn.engine.kfold import (KFoldRun, RunSettings,
-                                 SettingsMismatchError, default_work_dir,
+                                 SettingsMismatchError, check_fold_settings,
+                                 default_work_dir,
                                  per_process_batch, run_kfold, world_size)
 from mmfmpn.evaluation.fold_summary import summarize_folds, write_summary
 from mmfmpn.synthesis import make_tiny_ckplus
@@ -203,3 +204,26 @@ def test_split_batch_keeps_the_global_batch(monkeypatch):
          '--split-batch'], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 2
     assert '--split-batch needs --gpus N' in result.stderr
+
+
+def test_fold_settings_are_recorded_checked_and_rebuilt(tmp_path):
+    fold_dir = tmp_path / 'fold_0'
+    old = {'stage2.model.mask_loss.loss_weight': 10.0}
+    new = {'stage2.model.mask_loss.loss_weight': 0.1}
+    check_fold_settings(str(fold_dir), old, rebuild=False)  # recorded
+    (fold_dir / 'predictions.json').write_text('{}')
+    check_fold_settings(str(fold_dir), old, rebuild=False)  # same: reused
+    with pytest.raises(SettingsMismatchError,
+                       match=r'loss_weight: 10.0 -> 0.1.*--rebuild'):
+        check_fold_settings(str(fold_dir), new, rebuild=False)
+    assert (fold_dir / 'predictions.json').is_file()
+    check_fold_settings(str(fold_dir), new, rebuild=True)
+    assert not (fold_dir / 'predictions.json').exists()
+    recorded = json.loads((fold_dir / 'settings.json').read_text())
+    assert recorded['settings'] == new
+
+    unrecorded = tmp_path / 'fold_1'
+    unrecorded.mkdir()
+    (unrecorded / 'predictions.json').write_text('{}')
+    with pytest.raises(SettingsMismatchError, match='no settings.json'):
+        check_fold_settings(str(unrecorded), new, rebuild=False)

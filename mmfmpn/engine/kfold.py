@@ -248,7 +248,8 @@ def check_fold_settings(fold_dir: str, flat: Dict[str, object],
                 '(the default one differs per --cfg-options and --data-root), '
                 'or pass --rebuild to delete this fold and train it again.')
         report(f'--rebuild: deleting {fold_dir} ({problem})')
-        shutil.rmtree(fold_dir)
+        if is_rank_zero():
+            shutil.rmtree(fold_dir)
     if is_rank_zero():
         os.makedirs(fold_dir, exist_ok=True)
         write_text_atomic(
