@@ -112,7 +112,7 @@ def test_runner_refuses_bad_values_before_building(tmp_path):
 
 def test_stock_runner_build_fills_in_the_fold(tmp_path):
     """MMPretrain's tools build RUNNERS.build(cfg) with --cfg-options only."""
-    from tiny_ckplus import make_tiny_ckplus
+    from mmfmpn.synthesis import make_tiny_ckplus
     data_root = tmp_path / 'data'
     make_tiny_ckplus(str(data_root), num_folds=2)
     stage1 = tmp_path / 'fold_1' / 'stage1.pth'

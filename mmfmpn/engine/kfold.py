@@ -32,7 +32,7 @@ from mmengine.dist import barrier
 
 from mmfmpn.evaluation.fold_summary import (format_fold_table,
                                             summarize_folds, write_summary)
-from mmfmpn.masks.image_io import write_text_atomic
+from mmfmpn.utils.file_io import write_text_atomic
 from .runner import build_runner
 from .runner_setup import apply_fold, setup_cpu_distributed
 
