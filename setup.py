@@ -109,9 +109,10 @@ if __name__ == '__main__':
             # mmfmpn (`pip install "mmfmpn[mim]"`) so that the setuptools
             # bound above holds.
             'mim': ['openmim>=0.3.9'],
-            # mmengine's TensorboardVisBackend imports torch's SummaryWriter,
-            # which needs tensorboard (and `future` on some torch versions).
-            'tensorboard': ['tensorboard', 'future'],
+            # mmengine's TensorboardVisBackend (torch's SummaryWriter). Its
+            # error message also asks for `future`, which torch 2 does not
+            # need.
+            'tensorboard': ['tensorboard'],
             'lint': ['flake8', 'isort', 'yapf'],
             'tests': [
                 'pytest>=7', 'onnx', 'onnxruntime', 'flake8', 'isort', 'yapf'
