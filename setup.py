@@ -2,7 +2,6 @@ import os
 import os.path as osp
 import shutil
 import sys
-
 from setuptools import find_packages, setup
 
 #: What `mim` and the model hub read from ``mmfmpn/.mim`` of an installed
@@ -44,9 +43,7 @@ def add_mim_extension():
             os.symlink(osp.relpath(src_path, mim_path), tar_path)
         elif osp.isdir(src_path):
             shutil.copytree(
-                src_path,
-                tar_path,
-                ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
+                src_path, tar_path, ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
         else:
             shutil.copyfile(src_path, tar_path)
 
@@ -114,9 +111,7 @@ if __name__ == '__main__':
             # need.
             'tensorboard': ['tensorboard'],
             'lint': ['flake8', 'isort', 'yapf'],
-            'tests': [
-                'pytest>=7', 'onnx', 'onnxruntime', 'flake8', 'isort', 'yapf'
-            ],
+            'tests': ['pytest>=7', 'onnx', 'onnxruntime', 'flake8', 'isort', 'yapf'],
         },
         zip_safe=False,
     )

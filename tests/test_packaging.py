@@ -35,9 +35,7 @@ def test_model_index_lists_every_config_once():
     for folder in ZOO_FOLDERS:
         for config in (REPO / 'configs' / folder).glob('*.py'):
             relative = config.relative_to(REPO)
-            assert relative in listed, (
-                f'{relative} has no entry: add it to configs/{folder}/'
-                'metafile.yml')
+            assert relative in listed, f'{relative}: add it to configs/{folder}/metafile.yml'
     # Names are the config names, as in MMPretrain's zoo.
     assert all(Path(config).stem == name for name, config in entries)
 
@@ -46,22 +44,18 @@ def test_model_zoo_entries_publish_no_weights():
     index = load(str(REPO / 'model-index.yml'))
     for model in index.models:
         assert model.weights is None, model.name
-        assert [result.task for result in model.results] == [
-            'Image Classification'
-        ], model.name
+        assert [result.task for result in model.results] == ['Image Classification'], model.name
 
 
 def test_import_registers_the_zoo_with_mmpretrain():
     assert mmfmpn.__version__
     names = mmpretrain.list_models('*fmpn*')
     assert 'fmpn_inceptionv3_ckplus' in names
-    assert 'fmg_inceptionv3_synthetic-ckplus' in mmpretrain.list_models(
-        task='Image Classification')
+    assert 'fmg_inceptionv3_synthetic-ckplus' in mmpretrain.list_models(task='Image Classification')
     # The configs of this checkout, not stale copies in mmfmpn/.mim.
     assert package_files_root() == str(REPO)
-    config = ModelHub._models_dict['fmpn_inceptionv3_ckplus'].config
-    assert Path(config) == REPO / 'configs' / 'fmpn' / (
-        'fmpn_inceptionv3_ckplus.py')
+    config = ModelHub.get('fmpn_inceptionv3_ckplus').config
+    assert Path(config.filename) == REPO / 'configs' / 'fmpn' / 'fmpn_inceptionv3_ckplus.py'
     # A second registration (a reloaded module) is a no-op, not a clash.
     assert register_model_zoo() == str(REPO / 'model-index.yml')
 
@@ -80,15 +74,13 @@ def test_wheel_carries_every_tool_and_config():
     for folder in ('configs', 'tools'):
         for path in (REPO / folder).rglob('*'):
             if path.is_file() and '__pycache__' not in path.parts:
-                assert any(
-                    fnmatch.fnmatch(path.name, p) for p in patterns), (
-                        f'{path.relative_to(REPO)} would not be in the '
-                        'wheel: add its pattern to MANIFEST.in')
+                shipped = any(fnmatch.fnmatch(path.name, p) for p in patterns)
+                assert shipped, f'{path.relative_to(REPO)}: add its pattern to MANIFEST.in'
 
 
 def test_import_prints_no_warning():
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [str(REPO), os.environ.get('PYTHONPATH', '')]))
+    python_path = os.pathsep.join([str(REPO), os.environ.get('PYTHONPATH', '')])
+    env = dict(os.environ, PYTHONPATH=python_path)
     env.pop('PYTHONWARNINGS', None)
     result = subprocess.run([sys.executable, '-c', 'import mmfmpn'],
                             capture_output=True,

@@ -29,8 +29,8 @@ def package_files_root() -> Optional[str]:
     """
     package_dir = osp.dirname(osp.dirname(osp.abspath(__file__)))
     checkout = osp.dirname(package_dir)
-    if (osp.isfile(osp.join(checkout, 'setup.py'))
-            and osp.isfile(osp.join(checkout, MODEL_INDEX))):
+    in_checkout = osp.isfile(osp.join(checkout, 'setup.py'))
+    if in_checkout and osp.isfile(osp.join(checkout, MODEL_INDEX)):
         return checkout
     mim_dir = osp.join(package_dir, '.mim')
     if osp.isfile(osp.join(mim_dir, MODEL_INDEX)):
@@ -50,12 +50,10 @@ def register_model_zoo() -> Optional[str]:
     """
     root = package_files_root()
     if root is None:
-        warnings.warn(
-            f'mmfmpn: no {MODEL_INDEX} beside the package nor in mmfmpn/.mim, '
-            'so mmpretrain.list_models() lists no mmfmpn config. Install '
-            'mmfmpn from its checkout or from a wheel built by its setup.py '
-            '(`pip install .` or `pip wheel .`), which copies configs/, '
-            f'tools/ and {MODEL_INDEX} into mmfmpn/.mim.')
+        warnings.warn(f'mmfmpn: no {MODEL_INDEX} beside the package nor in mmfmpn/.mim, so '
+                      'mmpretrain.list_models() lists no mmfmpn config. Install mmfmpn from '
+                      'its checkout or from a wheel built by its setup.py (`pip wheel .`), '
+                      f'which copies configs/, tools/ and {MODEL_INDEX} into mmfmpn/.mim.')
         return None
     index_file = osp.join(root, MODEL_INDEX)
     names = [model.name.lower() for model in load(index_file).models]
