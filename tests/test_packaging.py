@@ -14,8 +14,9 @@ import mmfmpn
 from mmfmpn.utils.model_zoo import package_files_root, register_model_zoo
 
 REPO = Path(__file__).resolve().parents[1]
-#: Config folders of the model zoo: each has a metafile.yml listing them all.
-ZOO_FOLDERS = ('fmpn', 'baselines', 'demo')
+#: Config folders (all but _base_): each has a metafile.yml listing its configs.
+ZOO_FOLDERS = sorted(
+    p.name for p in (REPO / 'configs').iterdir() if p.is_dir() and p.name != '_base_')
 
 
 def zoo_entries():
@@ -35,7 +36,8 @@ def test_model_index_lists_every_config_once():
     for folder in ZOO_FOLDERS:
         for config in (REPO / 'configs' / folder).glob('*.py'):
             relative = config.relative_to(REPO)
-            assert relative in listed, f'{relative}: add it to configs/{folder}/metafile.yml'
+            assert relative in listed, (f'{relative}: add it to configs/{folder}/metafile.yml '
+                                        '(a new metafile.yml also goes into model-index.yml)')
     # Names are the config names, as in MMPretrain's zoo.
     assert all(Path(config).stem == name for name, config in entries)
 
