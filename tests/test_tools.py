@@ -176,3 +176,13 @@ def test_test_tool_speaks_mmpretrains_options():
     for option in ('--tta', '--show-dir', '--show', '--out-item', '--amp',
                    '--no-pin-memory'):
         assert option in result.stdout
+
+
+def test_test_tool_with_tta_loads_the_checkpoint_strictly(trained, tmp_path):
+    data_root, work_dir, _ = trained
+    out = tmp_path / 'metrics.pkl'
+    log = run_tool('tools/test.py', TINY_CONFIG, str(work_dir / 'epoch_3.pth'),
+                   '--data-root', str(data_root), '--work-dir', str(tmp_path),
+                   '--tta', '--out', str(out), '--out-item', 'metrics')
+    assert 'Load checkpoint from' in log
+    assert 'accuracy/top1' in pickle.loads(out.read_bytes())

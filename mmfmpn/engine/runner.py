@@ -10,7 +10,7 @@ from typing import List, Optional
 
 from mmengine.config import Config
 from mmengine.logging import print_log
-from mmengine.model import is_model_wrapper
+from mmengine.model import BaseTTAModel, is_model_wrapper
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 from mmengine.runner.checkpoint import find_latest_checkpoint
@@ -138,8 +138,10 @@ class FMPNRunner(Runner):
         """
         checkpoint = read_checkpoint(filename, map_location)
         self.call_hook('after_load_checkpoint', checkpoint=checkpoint)
-        model = self.model.module if is_model_wrapper(
-            self.model) else self.model
+        model = self.model
+        # DDP and --tta's test-time-augmentation model wrap the model.
+        while is_model_wrapper(model) or isinstance(model, BaseTTAModel):
+            model = model.module
         state = checkpoint_state_dict(checkpoint, filename)
         config = getattr(self.cfg, 'filename', None) or 'the config'
         check_state_dict_matches(
