@@ -6,12 +6,11 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.registry import RUNNERS
-
-from mmfmpn.engine import (CheckpointMismatchError, UnreadableCheckpointError,
-                           check_config_values, earlier_checkpoints,
-                           read_checkpoint)
 from mmpretrain.registry import MODELS
 from random_checkpoint import save_random_checkpoint
+
+from mmfmpn.engine import (CheckpointMismatchError, UnreadableCheckpointError, check_config_values,
+                           earlier_checkpoints, read_checkpoint)
 
 REPO = Path(__file__).resolve().parents[1]
 TINY_CONFIG = str(REPO / 'tests' / 'configs' / 'fmpn_tiny.py')
@@ -68,8 +67,7 @@ def test_stage2_init_from_an_empty_file_names_it(tmp_path):
     path = bad_checkpoint(tmp_path, 'empty')
     cfg = tiny_model_cfg()
     cfg['mask_generator']['init_cfg'] = dict(
-        type='StrictPretrained', checkpoint=str(path),
-        prefix='mask_generator.')
+        type='StrictPretrained', checkpoint=str(path), prefix='mask_generator.')
     with pytest.raises(UnreadableCheckpointError, match=f'{path}'):
         MODELS.build(cfg).init_weights()
 
@@ -77,10 +75,9 @@ def test_stage2_init_from_an_empty_file_names_it(tmp_path):
 def test_earlier_checkpoints_latest_first(tmp_path):
     for name in ('epoch_1.pth', 'epoch_10.pth', 'epoch_2.pth', 'best.pth'):
         (tmp_path / name).write_bytes(b'x')
-    assert [Path(p).name for p in earlier_checkpoints(
-        str(tmp_path), str(tmp_path / 'epoch_10.pth'))] == [
-            'epoch_2.pth', 'epoch_1.pth'
-        ]
+    assert [
+        Path(p).name for p in earlier_checkpoints(str(tmp_path), str(tmp_path / 'epoch_10.pth'))
+    ] == ['epoch_2.pth', 'epoch_1.pth']
 
 
 @pytest.mark.parametrize('key,value,match', [
@@ -117,15 +114,15 @@ def test_stock_runner_build_fills_in_the_fold(tmp_path):
     make_tiny_ckplus(str(data_root), num_folds=2)
     stage1 = tmp_path / 'fold_1' / 'stage1.pth'
     stage1.parent.mkdir()
-    save_random_checkpoint(
-        stage1,
-        cfg_options={'model.mask_generator.init_cfg': None})
+    save_random_checkpoint(stage1, cfg_options={'model.mask_generator.init_cfg': None})
     cfg = Config.fromfile(TINY_CONFIG)
     cfg.merge_from_dict({
         'work_dir': str(tmp_path / 'work'),
-        **{f'{split}_dataloader.dataset.{key}': value
-           for split in ('train', 'val', 'test')
-           for key, value in (('fold', 1), ('data_root', str(data_root)))},
+        **{
+            f'{split}_dataloader.dataset.{key}': value
+            for split in ('train', 'val', 'test')
+            for key, value in (('fold', 1), ('data_root', str(data_root)))
+        },
         'model.mask_generator.init_cfg': None,
     })
     cfg.model.mask_generator.init_cfg = dict(
@@ -138,6 +135,5 @@ def test_stock_runner_build_fills_in_the_fold(tmp_path):
     assert init_cfg.checkpoint == str(stage1)
     runner.model.init_weights()
     expected = torch.load(stage1, map_location='cpu')['state_dict']
-    torch.testing.assert_close(
-        runner.model.mask_generator.to_mask.weight,
-        expected['mask_generator.to_mask.weight'])
+    torch.testing.assert_close(runner.model.mask_generator.to_mask.weight,
+                               expected['mask_generator.to_mask.weight'])

@@ -10,10 +10,8 @@ import numpy as np
 import pytest
 import torch
 
-from mmfmpn.engine.kfold import (KFoldRun, RunSettings,
-                                 SettingsMismatchError, check_fold_settings,
-                                 default_work_dir,
-                                 per_process_batch, run_kfold, world_size)
+from mmfmpn.engine.kfold import (KFoldRun, RunSettings, SettingsMismatchError, check_fold_settings,
+                                 default_work_dir, per_process_batch, run_kfold, world_size)
 from mmfmpn.evaluation.fold_summary import summarize_folds, write_summary
 from mmfmpn.synthesis import make_tiny_ckplus
 
@@ -22,8 +20,7 @@ FMG_TINY = str(REPO / 'tests' / 'configs' / 'fmg_tiny.py')
 FMPN_TINY = str(REPO / 'tests' / 'configs' / 'fmpn_tiny.py')
 
 
-def write_predictions(path, classes, gt_labels, pred_labels,
-                      mask_errors=None):
+def write_predictions(path, classes, gt_labels, pred_labels, mask_errors=None):
     records = [
         dict(img_path=f'{i}.png', gt_label=g, pred_label=p, pred_score=[])
         for i, (g, p) in enumerate(zip(gt_labels, pred_labels))
@@ -38,8 +35,7 @@ def test_summary_math_on_hand_made_predictions(tmp_path):
     classes = ['a', 'b', 'c']
     files = {
         # 3 of 4 right; one true c predicted a
-        0: write_predictions(tmp_path / '0.json', classes, [0, 1, 2, 2],
-                             [0, 1, 2, 0]),
+        0: write_predictions(tmp_path / '0.json', classes, [0, 1, 2, 2], [0, 1, 2, 0]),
         # 1 of 2 right; one true a predicted b
         3: write_predictions(tmp_path / '3.json', classes, [0, 1], [1, 1]),
     }
@@ -62,18 +58,15 @@ def test_summary_math_on_hand_made_predictions(tmp_path):
     assert not [p for p in os.listdir(tmp_path / 'out') if p.endswith('.tmp')]
 
 
-def test_summary_averages_mask_errors_only_when_every_fold_has_them(
-        tmp_path):
+def test_summary_averages_mask_errors_only_when_every_fold_has_them(tmp_path):
     classes = ['a', 'b']
     files = {
-        0: write_predictions(tmp_path / '0.json', classes, [0, 1], [0, 1],
-                             mask_errors=[0.01, 0.03]),
-        1: write_predictions(tmp_path / '1.json', classes, [0], [1],
-                             mask_errors=[0.04]),
+        0:
+        write_predictions(tmp_path / '0.json', classes, [0, 1], [0, 1], mask_errors=[0.01, 0.03]),
+        1: write_predictions(tmp_path / '1.json', classes, [0], [1], mask_errors=[0.04]),
     }
     summary = summarize_folds(files)
-    assert [f['motion_mask_mse'] for f in summary['folds']] == pytest.approx(
-        [0.02, 0.04])
+    assert [f['motion_mask_mse'] for f in summary['folds']] == pytest.approx([0.02, 0.04])
     assert summary['mean_motion_mask_mse'] == pytest.approx(0.03)
     assert summary['std_motion_mask_mse'] == pytest.approx(0.01)
     markdown = Path(write_summary(summary, str(tmp_path / 'out'))['markdown'])
@@ -99,42 +92,36 @@ def test_summary_rejects_folds_with_other_classes(tmp_path):
 def test_kfold_trains_tests_summarizes_and_resumes(tmp_path, capsys):
     data_root, work_dir = tmp_path / 'data', tmp_path / 'work'
     make_tiny_ckplus(str(data_root), num_folds=2)
-    run = KFoldRun(
-        stage1=FMG_TINY, stage2=FMPN_TINY, folds=(0, 1),
-        work_dir=str(work_dir))
+    run = KFoldRun(stage1=FMG_TINY, stage2=FMPN_TINY, folds=(0, 1), work_dir=str(work_dir))
 
     def settings(max_epochs=1, **kwargs):
         return RunSettings(
-            data_root=str(data_root), validate=False,
-            cfg_options=(f'train_cfg.max_epochs={max_epochs}', ), **kwargs)
+            data_root=str(data_root),
+            validate=False,
+            cfg_options=(f'train_cfg.max_epochs={max_epochs}', ),
+            **kwargs)
 
     summary = run_kfold(run, settings())
 
     # Stage 1 holds the generator only; stage 2 took it strictly from the
     # fold's own stage-1 checkpoint.
-    stage1 = torch.load(work_dir / 'fold_1' / 'stage1' / 'epoch_1.pth',
-                        map_location='cpu')
+    stage1 = torch.load(work_dir / 'fold_1' / 'stage1' / 'epoch_1.pth', map_location='cpu')
     assert stage1['state_dict'] and all(
         key.startswith('mask_generator.') for key in stage1['state_dict'])
-    stage2_config = (work_dir / 'fold_1' / 'stage2' /
-                     'fmpn_tiny.py').read_text()
+    stage2_config = (work_dir / 'fold_1' / 'stage2' / 'fmpn_tiny.py').read_text()
     assert "type='StrictPretrained'" in stage2_config
-    assert str(work_dir / 'fold_1' / 'stage1' /
-               'epoch_1.pth') in stage2_config
+    assert str(work_dir / 'fold_1' / 'stage1' / 'epoch_1.pth') in stage2_config
     accuracies = []
     for fold in (0, 1):
-        records = json.loads(
-            (work_dir / f'fold_{fold}' / 'predictions.json').read_text())
+        records = json.loads((work_dir / f'fold_{fold}' / 'predictions.json').read_text())
         predictions = records['predictions']
         assert len(predictions) == 42  # 2 test subjects x 7 classes x 3
         assert all(0 <= r['motion_mask_mse'] <= 1 for r in predictions)
-        accuracies.append(100 * np.mean(
-            [r['gt_label'] == r['pred_label'] for r in predictions]))
+        accuracies.append(100 * np.mean([r['gt_label'] == r['pred_label'] for r in predictions]))
     saved = json.loads((work_dir / 'summary.json').read_text())
     assert saved == summary
     assert set(saved['settings_fingerprint']) == {'0', '1'}
-    assert [f['accuracy'] for f in saved['folds']] == pytest.approx(
-        accuracies)
+    assert [f['accuracy'] for f in saved['folds']] == pytest.approx(accuracies)
     assert saved['mean_accuracy'] == pytest.approx(np.mean(accuracies))
     assert saved['std_accuracy'] == pytest.approx(np.std(accuracies))
     assert 0 < saved['mean_motion_mask_mse'] < 1
@@ -152,14 +139,13 @@ def test_kfold_trains_tests_summarizes_and_resumes(tmp_path, capsys):
     assert capsys.readouterr().out.count('done (') == 2
 
     # Other settings: nothing is reused, the message says what differs.
-    with pytest.raises(SettingsMismatchError,
-                       match=r'model.mask_loss.loss_weight: 10.0 -> 0.1'):
+    with pytest.raises(SettingsMismatchError, match=r'model.mask_loss.loss_weight: 10.0 -> 0.1'):
         run_kfold(
             run,
             RunSettings(
-                data_root=str(data_root), validate=False,
-                cfg_options=('train_cfg.max_epochs=1',
-                             'model.mask_loss.loss_weight=0.1')))
+                data_root=str(data_root),
+                validate=False,
+                cfg_options=('train_cfg.max_epochs=1', 'model.mask_loss.loss_weight=0.1')))
     assert [p.stat().st_mtime_ns for p in outputs] == stamps
 
     # A longer schedule is another setting too; --rebuild of fold 1 only
@@ -168,8 +154,9 @@ def test_kfold_trains_tests_summarizes_and_resumes(tmp_path, capsys):
     (work_dir / 'fold_1' / 'predictions.json').unlink()
     epoch_1 = work_dir / 'fold_1' / 'stage2' / 'epoch_1.pth'
     epoch_1_stamp = epoch_1.stat().st_mtime_ns
-    run_kfold(KFoldRun(stage1=FMG_TINY, stage2=FMPN_TINY, folds=(1, ),
-                       work_dir=str(work_dir)), settings())
+    run_kfold(
+        KFoldRun(stage1=FMG_TINY, stage2=FMPN_TINY, folds=(1, ), work_dir=str(work_dir)),
+        settings())
     out = capsys.readouterr().out
     assert out.count(': done,') == 2  # both stages reused
     assert epoch_1.stat().st_mtime_ns == epoch_1_stamp
@@ -179,11 +166,9 @@ def test_kfold_trains_tests_summarizes_and_resumes(tmp_path, capsys):
 def test_default_work_dir_differs_per_options():
     plain = default_work_dir('configs/x/fmpn_a.py', RunSettings())
     assert plain == os.path.join('work_dirs', 'kfold', 'fmpn_a')
-    variant = default_work_dir(
-        'configs/x/fmpn_a.py',
-        RunSettings(cfg_options=('model.mask_loss.loss_weight=0.1', )))
-    other_data = default_work_dir('configs/x/fmpn_a.py',
-                                  RunSettings(data_root='data/other'))
+    variant = default_work_dir('configs/x/fmpn_a.py',
+                               RunSettings(cfg_options=('model.mask_loss.loss_weight=0.1', )))
+    other_data = default_work_dir('configs/x/fmpn_a.py', RunSettings(data_root='data/other'))
     assert len({plain, variant, other_data}) == 3
     assert variant.startswith(plain + '-')
 
@@ -200,8 +185,10 @@ def test_split_batch_keeps_the_global_batch(monkeypatch):
     with pytest.raises(ValueError, match='stage2.py trains with batch 16'):
         per_process_batch(cfg, 'stage2.py', 3)
     result = subprocess.run(  # nothing to split over
-        [sys.executable, 'tools/kfold.py', '--stage2', 'stage2.py',
-         '--split-batch'], cwd=REPO, capture_output=True, text=True)
+        [sys.executable, 'tools/kfold.py', '--stage2', 'stage2.py', '--split-batch'],
+        cwd=REPO,
+        capture_output=True,
+        text=True)
     assert result.returncode == 2
     assert '--split-batch needs --gpus N' in result.stderr
 
@@ -213,8 +200,7 @@ def test_fold_settings_are_recorded_checked_and_rebuilt(tmp_path):
     check_fold_settings(str(fold_dir), old, rebuild=False)  # recorded
     (fold_dir / 'predictions.json').write_text('{}')
     check_fold_settings(str(fold_dir), old, rebuild=False)  # same: reused
-    with pytest.raises(SettingsMismatchError,
-                       match=r'loss_weight: 10.0 -> 0.1.*--rebuild'):
+    with pytest.raises(SettingsMismatchError, match=r'loss_weight: 10.0 -> 0.1.*--rebuild'):
         check_fold_settings(str(fold_dir), new, rebuild=False)
     assert (fold_dir / 'predictions.json').is_file()
     check_fold_settings(str(fold_dir), new, rebuild=True)

@@ -1,10 +1,10 @@
 import pytest
 import torch
-
-import mmfmpn  # noqa: F401
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 from tiny_models import tiny_model_cfg
+
+import mmfmpn  # noqa: F401
 
 
 def tiny_fmpn(**kwargs):
@@ -22,8 +22,7 @@ def samples_with_masks(n, size):
 
 @pytest.mark.parametrize('size', [299, 70, 64, 33])
 def test_mask_generator_keeps_input_size_and_range(size):
-    fmg = MODELS.build(dict(type='FacialMotionMaskGenerator',
-                            base_channels=4, num_res_blocks=1))
+    fmg = MODELS.build(dict(type='FacialMotionMaskGenerator', base_channels=4, num_res_blocks=1))
     mask = fmg(torch.rand(2, 1, size, size))
     assert mask.shape == (2, 1, size, size)
     assert mask.min() >= 0 and mask.max() <= 1
@@ -32,31 +31,29 @@ def test_mask_generator_keeps_input_size_and_range(size):
 def test_mask_generator_matches_authors_layers():
     fmg = MODELS.build(dict(type='FacialMotionMaskGenerator'))
     convs = [m for m in fmg.modules() if isinstance(m, torch.nn.Conv2d)]
-    deconvs = [
-        m for m in fmg.modules() if isinstance(m, torch.nn.ConvTranspose2d)
-    ]
+    deconvs = [m for m in fmg.modules() if isinstance(m, torch.nn.ConvTranspose2d)]
     assert [(c.in_channels, c.out_channels, c.kernel_size[0], c.stride[0])
-            for c in convs[:3]] == [(1, 64, 7, 1), (64, 128, 4, 2),
-                                    (128, 256, 4, 2)]
+            for c in convs[:3]] == [(1, 64, 7, 1), (64, 128, 4, 2), (128, 256, 4, 2)]
     assert len(convs) == 3 + 4 * 2 + 1
     assert all(c.bias is None for c in convs[:-1])  # conv + BN: no bias
     assert convs[-1].out_channels == 1 and convs[-1].bias is not None
-    assert [(d.in_channels, d.out_channels) for d in deconvs] == [(256, 128),
-                                                                  (128, 64)]
+    assert [(d.in_channels, d.out_channels) for d in deconvs] == [(256, 128), (128, 64)]
     assert sum(p.numel() for p in fmg.parameters()) == 6040969
     prelus = [m for m in fmg.modules() if isinstance(m, torch.nn.PReLU)]
     assert len(prelus) == 8
 
 
 def test_mask_generator_working_size():
-    fmg = MODELS.build(dict(type='FacialMotionMaskGenerator', base_channels=4,
-                            num_res_blocks=1, working_size=32))
+    fmg = MODELS.build(
+        dict(type='FacialMotionMaskGenerator', base_channels=4, num_res_blocks=1, working_size=32))
     mask = fmg(torch.rand(1, 1, 75, 75))
     assert mask.shape == (1, 1, 75, 75)
 
 
 @pytest.mark.parametrize('bad', [
-    dict(base_channels=0), dict(num_res_blocks=-1), dict(working_size=2),
+    dict(base_channels=0),
+    dict(num_res_blocks=-1),
+    dict(working_size=2),
     dict(working_size=(8, 8, 8))
 ])
 def test_mask_generator_rejects_bad_config(bad):
@@ -82,30 +79,27 @@ def test_prior_fusion_net_shape_range_and_layers():
 
 def test_prior_fusion_net_channels_last_convs_change_no_result():
     torch.manual_seed(0)
-    plain = MODELS.build(
-        dict(type='PriorFusionNet', cpu_channels_last_convs=False))
+    plain = MODELS.build(dict(type='PriorFusionNet', cpu_channels_last_convs=False))
     fast = MODELS.build(dict(type='PriorFusionNet'))
     fast.load_state_dict(plain.state_dict())
     rgb = torch.rand(2, 3, 24, 24)
     results = []
     for pfn in (plain, fast):
-        masked = torch.rand(2, 1, 24, 24, generator=torch.Generator().
-                            manual_seed(1)).requires_grad_()
+        masked = torch.rand(
+            2, 1, 24, 24, generator=torch.Generator().manual_seed(1)).requires_grad_()
         fused = pfn(rgb, masked)
         fused.square().sum().backward()
         results.append((fused, masked.grad, pfn.rgb_branch.conv.weight.grad))
     assert results[1][0].is_contiguous()
     for plain_value, fast_value in zip(*results):
-        torch.testing.assert_close(fast_value, plain_value,
-                                   rtol=1e-4, atol=1e-5)
+        torch.testing.assert_close(fast_value, plain_value, rtol=1e-4, atol=1e-5)
     # The layout hooks leave the checkpoint format alone.
     assert fast.state_dict().keys() == plain.state_dict().keys()
 
 
 def test_weighted_sum_fusion_is_eq3():
     fusion = MODELS.build(
-        dict(type='WeightedSumPriorFusion', face_weight=0.5,
-             masked_face_weight=2.0))
+        dict(type='WeightedSumPriorFusion', face_weight=0.5, masked_face_weight=2.0))
     rgb, masked = torch.rand(1, 3, 4, 4), torch.rand(1, 1, 4, 4)
     torch.testing.assert_close(fusion(rgb, masked), 0.5 * rgb + 2 * masked)
     assert len(list(fusion.parameters())) == 2
@@ -139,8 +133,7 @@ def test_mask_loss_stays_fp32_under_mixed_precision():
     with torch.autocast('cpu', dtype=torch.bfloat16):
         losses = model.loss(inputs, samples)
     assert losses['loss_motion_mask'].dtype == torch.float32
-    torch.testing.assert_close(losses['loss_motion_mask'], reference,
-                               rtol=0.05, atol=0)
+    torch.testing.assert_close(losses['loss_motion_mask'], reference, rtol=0.05, atol=0)
     sum(losses.values()).backward()
     grad = model.mask_generator.to_mask.weight.grad
     assert grad is not None and torch.isfinite(grad).all()
@@ -156,11 +149,8 @@ def tiny_stage1():
 
 def test_stage1_model_holds_and_trains_only_the_generator():
     model = tiny_stage1()
-    assert {key.split('.')[0] for key in model.state_dict()} == {
-        'mask_generator'
-    }
-    losses = model(torch.rand(2, 3, 32, 32), samples_with_masks(2, 32),
-                   mode='loss')
+    assert {key.split('.')[0] for key in model.state_dict()} == {'mask_generator'}
+    losses = model(torch.rand(2, 3, 32, 32), samples_with_masks(2, 32), mode='loss')
     assert set(losses) == {'loss_motion_mask'}
     losses['loss_motion_mask'].backward()
     assert model.mask_generator.to_mask.weight.grad is not None
@@ -177,9 +167,7 @@ def stage2_with_generator_from(checkpoint, **generator):
     cfg['mask_generator'].update(
         generator,
         init_cfg=dict(
-            type='StrictPretrained',
-            checkpoint=str(checkpoint),
-            prefix='mask_generator.'))
+            type='StrictPretrained', checkpoint=str(checkpoint), prefix='mask_generator.'))
     return MODELS.build(cfg)
 
 
@@ -191,8 +179,7 @@ def test_stage2_generator_loads_strictly_from_stage1(tmp_path):
     stage2.init_weights()
     for key, value in stage1.mask_generator.state_dict().items():
         # The generator's own (Kaiming) init must not undo the checkpoint.
-        torch.testing.assert_close(stage2.mask_generator.state_dict()[key],
-                                   value)
+        torch.testing.assert_close(stage2.mask_generator.state_dict()[key], value)
 
 
 def test_stage2_generator_of_another_shape_names_the_checkpoint(tmp_path):
@@ -200,13 +187,11 @@ def test_stage2_generator_of_another_shape_names_the_checkpoint(tmp_path):
     checkpoint = tmp_path / 'stage1.pth'
     torch.save(dict(state_dict=tiny_stage1().state_dict()), checkpoint)
     stage2 = stage2_with_generator_from(checkpoint, base_channels=4)
-    with pytest.raises(CheckpointMismatchError,
-                       match=f'{checkpoint}.*of another shape'):
+    with pytest.raises(CheckpointMismatchError, match=f'{checkpoint}.*of another shape'):
         stage2.init_weights()
     classifier = tmp_path / 'no_generator.pth'
     torch.save(dict(state_dict=dict(head_weight=torch.zeros(1))), classifier)
-    with pytest.raises(CheckpointMismatchError,
-                       match="no weights under 'mask_generator.'"):
+    with pytest.raises(CheckpointMismatchError, match="no weights under 'mask_generator.'"):
         stage2_with_generator_from(classifier).init_weights()
 
 
@@ -234,8 +219,7 @@ def test_classifier_rejects_bad_config(bad, match):
 def test_predict_attaches_mask_and_every_mode_sees_the_fused_image():
     model = tiny_fmpn().eval()
     seen = []
-    model.backbone.register_forward_pre_hook(
-        lambda module, args: seen.append(args[0]))
+    model.backbone.register_forward_pre_hook(lambda module, args: seen.append(args[0]))
     inputs = torch.rand(3, 3, 32, 32)
     with torch.no_grad():
         predictions = model.predict(inputs, samples_with_masks(3, 32))
@@ -257,27 +241,22 @@ def test_gray_conversion_is_bt601_luma():
     model = tiny_fmpn()
     rgb = torch.zeros(1, 3, 2, 2)
     rgb[:, 0] = 1.0
-    torch.testing.assert_close(
-        model.to_gray(rgb), torch.full((1, 1, 2, 2), 0.299))
+    torch.testing.assert_close(model.to_gray(rgb), torch.full((1, 1, 2, 2), 0.299))
 
 
 def test_data_preprocessor_batches_masks_in_unit_range():
     model = tiny_fmpn()
-    images = [torch.randint(0, 256, (3, 8, 8), dtype=torch.uint8)
-              for _ in range(2)]
+    images = [torch.randint(0, 256, (3, 8, 8), dtype=torch.uint8) for _ in range(2)]
     samples = []
     for i in range(2):
         sample = DataSample().set_gt_label(i)
-        sample.gt_motion_mask = torch.full((1, 8, 8), 255 * i,
-                                           dtype=torch.uint8)
+        sample.gt_motion_mask = torch.full((1, 8, 8), 255 * i, dtype=torch.uint8)
         samples.append(sample)
-    data = model.data_preprocessor(
-        dict(inputs=images, data_samples=samples), training=True)
+    data = model.data_preprocessor(dict(inputs=images, data_samples=samples), training=True)
     assert data['inputs'].shape == (2, 3, 8, 8)
     assert 0 <= data['inputs'].min() and data['inputs'].max() <= 1
     # BGR from the pipeline becomes RGB.
-    torch.testing.assert_close(data['inputs'][0, 0],
-                               images[0][2].float() / 255)
+    torch.testing.assert_close(data['inputs'][0, 0], images[0][2].float() / 255)
     masks = [s.gt_motion_mask for s in data['data_samples']]
     assert all(m.dtype == torch.float32 for m in masks)
     assert masks[0].max() == 0 and masks[1].min() == 1
@@ -285,6 +264,7 @@ def test_data_preprocessor_batches_masks_in_unit_range():
 
 def test_data_preprocessor_refuses_batch_augments():
     with pytest.raises(ValueError, match='batch augments'):
-        MODELS.build(dict(type='FMPNDataPreprocessor',
-                          batch_augments=dict(augments=[
-                              dict(type='Mixup', alpha=0.8)])))
+        MODELS.build(
+            dict(
+                type='FMPNDataPreprocessor',
+                batch_augments=dict(augments=[dict(type='Mixup', alpha=0.8)])))

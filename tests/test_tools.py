@@ -1,7 +1,6 @@
 """Train, resume, test and distributed training through the tools."""
 import json
 import os
-import os.path as osp
 import pickle
 import shutil
 import socket
@@ -22,10 +21,11 @@ TINY_CONFIG = str(REPO / 'tests' / 'configs' / 'fmpn_tiny.py')
 
 def run_tool(*args, env=None):
     result = subprocess.run([sys.executable, '-W', 'ignore', *args],
-                            cwd=REPO, capture_output=True, text=True,
+                            cwd=REPO,
+                            capture_output=True,
+                            text=True,
                             env=env)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[
-        -3000:]
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result.stdout + result.stderr
 
 
@@ -35,11 +35,10 @@ def trained(tmp_path_factory):
     root = tmp_path_factory.mktemp('tools')
     data_root, work_dir = root / 'data', root / 'work'
     make_tiny_ckplus(str(data_root))
-    run_tool('tools/train.py', TINY_CONFIG, '--data-root', str(data_root),
-             '--work-dir', str(work_dir))
-    log = run_tool('tools/train.py', TINY_CONFIG, '--data-root',
-                   str(data_root), '--work-dir', str(work_dir), '--resume',
-                   '--cfg-options', 'train_cfg.max_epochs=3')
+    run_tool('tools/train.py', TINY_CONFIG, '--data-root', str(data_root), '--work-dir',
+             str(work_dir))
+    log = run_tool('tools/train.py', TINY_CONFIG, '--data-root', str(data_root), '--work-dir',
+                   str(work_dir), '--resume', '--cfg-options', 'train_cfg.max_epochs=3')
     return data_root, work_dir, log
 
 
@@ -50,16 +49,14 @@ def test_train_writes_checkpoints_and_resume_continues(trained):
         assert (work_dir / f'epoch_{epoch}.pth').is_file()
     checkpoint = torch.load(work_dir / 'epoch_3.pth', map_location='cpu')
     assert checkpoint['meta']['epoch'] == 3
-    assert any(k.startswith('mask_generator.') for k in
-               checkpoint['state_dict'])
+    assert any(k.startswith('mask_generator.') for k in checkpoint['state_dict'])
 
 
 def test_test_tool_writes_json_predictions(trained):
     data_root, work_dir, _ = trained
     out = work_dir / 'preds.json'
-    log = run_tool('tools/test.py', TINY_CONFIG, str(work_dir / 'epoch_3.pth'),
-                   '--data-root', str(data_root), '--work-dir',
-                   str(work_dir), '--fold', '1', '--out', str(out))
+    log = run_tool('tools/test.py', TINY_CONFIG, str(work_dir / 'epoch_3.pth'), '--data-root',
+                   str(data_root), '--work-dir', str(work_dir), '--fold', '1', '--out', str(out))
     assert 'accuracy/top1' in log and 'motion_mask/mse' in log
     result = json.loads(out.read_text())
     assert result['classes'][4] == 'happy'
@@ -71,18 +68,18 @@ def test_test_tool_writes_json_predictions(trained):
 
 def test_load_from_checkpoint(trained, tmp_path):
     data_root, work_dir, _ = trained
-    log = run_tool('tools/train.py', TINY_CONFIG, '--data-root',
-                   str(data_root), '--work-dir', str(tmp_path), '--cfg-options',
-                   f'load_from={work_dir / "epoch_3.pth"}',
+    log = run_tool('tools/train.py', TINY_CONFIG, '--data-root', str(data_root), '--work-dir',
+                   str(tmp_path), '--cfg-options', f'load_from={work_dir / "epoch_3.pth"}',
                    'train_cfg.max_epochs=1')
     assert 'Load checkpoint from' in log
 
 
 def test_checkpoint_loading_stays_safe(tmp_path):
+
     class Payload:
 
         def __reduce__(self):
-            return (os.system, ('echo owned',))
+            return (os.system, ('echo owned', ))
 
     torch.save({'state_dict': {}, 'x': Payload()}, tmp_path / 'evil.pth')
     with pytest.raises(pickle.UnpicklingError):
@@ -101,13 +98,16 @@ def free_tcp_port() -> int:
 def test_distributed_training_on_cpu_with_two_processes(tmp_path):
     data_root = tmp_path / 'data'
     make_tiny_ckplus(str(data_root))
-    env = dict(os.environ, PYTHON=sys.executable, PORT=str(free_tcp_port()),
-               OMP_NUM_THREADS='1')
-    result = subprocess.run(
-        ['bash', 'tools/dist_train.sh', TINY_CONFIG, '2', '--data-root',
-         str(data_root), '--work-dir', str(tmp_path / 'work'),
-         '--cfg-options', 'train_cfg.max_epochs=1'],
-        cwd=REPO, capture_output=True, text=True, env=env)
+    env = dict(os.environ, PYTHON=sys.executable, PORT=str(free_tcp_port()), OMP_NUM_THREADS='1')
+    result = subprocess.run([
+        'bash', 'tools/dist_train.sh', TINY_CONFIG, '2', '--data-root',
+        str(data_root), '--work-dir',
+        str(tmp_path / 'work'), '--cfg-options', 'train_cfg.max_epochs=1'
+    ],
+                            cwd=REPO,
+                            capture_output=True,
+                            text=True,
+                            env=env)
     log = result.stdout + result.stderr
     assert result.returncode == 0, log[-3000:]
     assert 'Distributed training: True' in log or 'world_size: 2' in log
@@ -116,19 +116,24 @@ def test_distributed_training_on_cpu_with_two_processes(tmp_path):
 
 def test_test_tool_refuses_a_checkpoint_that_does_not_match(trained):
     data_root, work_dir, _ = trained
-    result = subprocess.run(
-        [sys.executable, '-W', 'ignore', 'tools/test.py', TINY_CONFIG,
-         str(work_dir / 'epoch_3.pth'), '--data-root', str(data_root),
-         '--work-dir', str(work_dir), '--cfg-options',
-         'model.mask_generator.base_channels=4'],
-        cwd=REPO, capture_output=True, text=True)
+    result = subprocess.run([
+        sys.executable, '-W', 'ignore', 'tools/test.py', TINY_CONFIG,
+        str(work_dir / 'epoch_3.pth'), '--data-root',
+        str(data_root), '--work-dir',
+        str(work_dir), '--cfg-options', 'model.mask_generator.base_channels=4'
+    ],
+                            cwd=REPO,
+                            capture_output=True,
+                            text=True)
     assert result.returncode != 0
     assert 'mask_generator' in result.stderr
 
 
 def run_tool_failing(*args):
     result = subprocess.run([sys.executable, '-W', 'ignore', *args],
-                            cwd=REPO, capture_output=True, text=True)
+                            cwd=REPO,
+                            capture_output=True,
+                            text=True)
     assert result.returncode != 0, result.stdout[-2000:]
     return result.stderr
 
@@ -136,8 +141,8 @@ def run_tool_failing(*args):
 def test_train_refuses_a_finished_work_dir_without_resume(trained):
     data_root, work_dir, _ = trained
     stamp = (work_dir / 'epoch_3.pth').stat().st_mtime_ns
-    error = run_tool_failing('tools/train.py', TINY_CONFIG, '--data-root',
-                             str(data_root), '--work-dir', str(work_dir))
+    error = run_tool_failing('tools/train.py', TINY_CONFIG, '--data-root', str(data_root),
+                             '--work-dir', str(work_dir))
     assert f'Work dir {work_dir} already holds a training run' in error
     assert '--resume' in error and 'Traceback' not in error
     assert (work_dir / 'epoch_3.pth').stat().st_mtime_ns == stamp
@@ -150,9 +155,8 @@ def test_resume_skips_a_truncated_last_checkpoint(trained, tmp_path):
     last = work_dir / 'epoch_3.pth'
     (work_dir / 'last_checkpoint').write_text(str(last))
     last.write_bytes(last.read_bytes()[:1000])
-    log = run_tool('tools/train.py', TINY_CONFIG, '--data-root',
-                   str(data_root), '--work-dir', str(work_dir), '--resume',
-                   '--cfg-options', 'train_cfg.max_epochs=3')
+    log = run_tool('tools/train.py', TINY_CONFIG, '--data-root', str(data_root), '--work-dir',
+                   str(work_dir), '--resume', '--cfg-options', 'train_cfg.max_epochs=3')
     assert f'Checkpoint {last} cannot be read: it is truncated' in log
     assert f'previous checkpoint {work_dir / "epoch_2.pth"}' in log
     assert 'resumed epoch: 2' in log
@@ -163,26 +167,25 @@ def test_test_tool_names_a_damaged_checkpoint(trained, tmp_path):
     data_root, work_dir, _ = trained
     damaged = tmp_path / 'damaged.pth'
     damaged.write_bytes((work_dir / 'epoch_3.pth').read_bytes()[:500])
-    error = run_tool_failing('tools/test.py', TINY_CONFIG, str(damaged),
-                             '--data-root', str(data_root), '--work-dir',
-                             str(tmp_path))
+    error = run_tool_failing('tools/test.py', TINY_CONFIG, str(damaged), '--data-root',
+                             str(data_root), '--work-dir', str(tmp_path))
     assert f'Checkpoint {damaged} cannot be read: it is truncated' in error
 
 
 def test_test_tool_speaks_mmpretrains_options():
-    result = subprocess.run(
-        [sys.executable, '-W', 'ignore', 'tools/test.py', '--help'],
-        cwd=REPO, capture_output=True, text=True)
-    for option in ('--tta', '--show-dir', '--show', '--out-item', '--amp',
-                   '--no-pin-memory'):
+    result = subprocess.run([sys.executable, '-W', 'ignore', 'tools/test.py', '--help'],
+                            cwd=REPO,
+                            capture_output=True,
+                            text=True)
+    for option in ('--tta', '--show-dir', '--show', '--out-item', '--amp', '--no-pin-memory'):
         assert option in result.stdout
 
 
 def test_test_tool_with_tta_loads_the_checkpoint_strictly(trained, tmp_path):
     data_root, work_dir, _ = trained
     out = tmp_path / 'metrics.pkl'
-    log = run_tool('tools/test.py', TINY_CONFIG, str(work_dir / 'epoch_3.pth'),
-                   '--data-root', str(data_root), '--work-dir', str(tmp_path),
-                   '--tta', '--out', str(out), '--out-item', 'metrics')
+    log = run_tool('tools/test.py', TINY_CONFIG, str(work_dir / 'epoch_3.pth'), '--data-root',
+                   str(data_root), '--work-dir', str(tmp_path), '--tta', '--out', str(out),
+                   '--out-item', 'metrics')
     assert 'Load checkpoint from' in log
     assert 'accuracy/top1' in pickle.loads(out.read_bytes())

@@ -32,9 +32,8 @@ import os.path as osp
 from typing import Optional, Sequence
 
 from mmfmpn.engine import shutdown_distributed
-from mmfmpn.engine.kfold import (DEFAULT_FOLDS, KFoldRun, RunSettings,
-                                 SettingsMismatchError, default_work_dir,
-                                 run_kfold)
+from mmfmpn.engine.kfold import (DEFAULT_FOLDS, KFoldRun, RunSettings, SettingsMismatchError,
+                                 default_work_dir, run_kfold)
 
 
 def parse_fold_shard(text: str, parser: argparse.ArgumentParser):
@@ -62,8 +61,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         required=True,
         help='stage-2 config; with --stage1 its mask generator starts from '
         'the fold\'s last stage-1 checkpoint')
-    parser.add_argument(
-        '--test-config', help='config to test with (default: --stage2)')
+    parser.add_argument('--test-config', help='config to test with (default: --stage2)')
     parser.add_argument(
         '--folds',
         type=int,

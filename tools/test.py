@@ -14,8 +14,7 @@ import os.path as osp
 import mmengine
 from mmengine.config import Config, ConfigDict, DictAction
 
-from mmfmpn.engine import (apply_fold, build_runner, setup_cpu_distributed,
-                           shutdown_distributed)
+from mmfmpn.engine import apply_fold, build_runner, setup_cpu_distributed, shutdown_distributed
 
 
 def parse_args():
@@ -23,8 +22,7 @@ def parse_args():
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument('--work-dir', help='where to save logs')
-    parser.add_argument('--fold', type=int,
-                        help='cross-validation fold of every split')
+    parser.add_argument('--fold', type=int, help='cross-validation fold of every split')
     parser.add_argument('--data-root', help='dataset folder of every split')
     parser.add_argument(
         '--out',
@@ -32,26 +30,20 @@ def parse_args():
         'pred_label, pred_score; read by tools/kfold.py) or .pkl '
         "(mmengine's dump); with --out-item metrics, the metrics")
     parser.add_argument(
-        '--out-item',
-        choices=['metrics', 'pred'],
-        help='what --out holds (default: pred)')
+        '--out-item', choices=['metrics', 'pred'], help='what --out holds (default: pred)')
     parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
         help='override config settings, e.g. test_dataloader.batch_size=1')
-    parser.add_argument('--amp', action='store_true',
-                        help='test with automatic mixed precision')
-    parser.add_argument('--show-dir',
-                        help='save the visualised predictions here')
-    parser.add_argument('--show', action='store_true',
-                        help='show the predictions in a window')
-    parser.add_argument('--interval', type=int, default=1,
-                        help='visualise every N-th sample')
-    parser.add_argument('--wait-time', type=float, default=2,
-                        help='seconds each window stays (--show)')
-    parser.add_argument('--no-pin-memory', action='store_true',
-                        help='disable pin_memory of the test dataloader')
+    parser.add_argument('--amp', action='store_true', help='test with automatic mixed precision')
+    parser.add_argument('--show-dir', help='save the visualised predictions here')
+    parser.add_argument('--show', action='store_true', help='show the predictions in a window')
+    parser.add_argument('--interval', type=int, default=1, help='visualise every N-th sample')
+    parser.add_argument(
+        '--wait-time', type=float, default=2, help='seconds each window stays (--show)')
+    parser.add_argument(
+        '--no-pin-memory', action='store_true', help='disable pin_memory of the test dataloader')
     parser.add_argument(
         '--tta',
         action='store_true',
@@ -79,10 +71,8 @@ def use_flip_tta(cfg: Config) -> None:
         cfg.tta_pipeline = copy.deepcopy(test_pipeline)
         cfg.tta_pipeline[-1] = dict(
             type='TestTimeAug',
-            transforms=[[
-                dict(type='RandomFlip', prob=1.),
-                dict(type='RandomFlip', prob=0.)
-            ], [test_pipeline[-1]]])
+            transforms=[[dict(type='RandomFlip', prob=1.),
+                         dict(type='RandomFlip', prob=0.)], [test_pipeline[-1]]])
     cfg.model = ConfigDict(**cfg.tta_model, module=cfg.model)
     cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
 
@@ -96,31 +86,33 @@ def merge_args(cfg: Config, args) -> Config:
         cfg.work_dir = args.work_dir
     apply_fold(cfg, args.fold, args.data_root)
     if cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join(
-            'work_dirs', osp.splitext(osp.basename(args.config))[0])
+        cfg.work_dir = osp.join('work_dirs', osp.splitext(osp.basename(args.config))[0])
     cfg.load_from, cfg.resume = args.checkpoint, False
     if args.amp:
         cfg.test_cfg.fp16 = True
     if args.show or args.show_dir is not None:
         if 'visualization' not in cfg.get('default_hooks', {}):
-            raise SystemExit(
-                f'--show / --show-dir: {args.config} sets no '
-                'default_hooks.visualization; add '
-                "visualization=dict(type='VisualizationHook').")
+            raise SystemExit(f'--show / --show-dir: {args.config} sets no '
+                             'default_hooks.visualization; add '
+                             "visualization=dict(type='VisualizationHook').")
         cfg.default_hooks.visualization.update(
-            enable=True, show=args.show, wait_time=args.wait_time,
-            out_dir=args.show_dir, interval=args.interval)
+            enable=True,
+            show=args.show,
+            wait_time=args.wait_time,
+            out_dir=args.show_dir,
+            interval=args.interval)
     if args.tta:
         use_flip_tta(cfg)
     if args.no_pin_memory:
         cfg.test_dataloader.pin_memory = False
     if args.out and args.out_item in (None, 'pred'):
-        dump = (dict(type='DumpPredictionsJSON', out_file=args.out)
-                if args.out.endswith('.json') else dict(
-                    type='DumpResults', out_file_path=args.out))
+        dump = (
+            dict(type='DumpPredictionsJSON', out_file=args.out)
+            if args.out.endswith('.json') else dict(type='DumpResults', out_file_path=args.out))
         evaluators = cfg.test_evaluator
-        cfg.test_evaluator = (list(evaluators) if isinstance(
-            evaluators, (list, tuple)) else [evaluators]) + [dump]
+        cfg.test_evaluator = (list(evaluators) if isinstance(evaluators,
+                                                             (list,
+                                                              tuple)) else [evaluators]) + [dump]
     setup_cpu_distributed(cfg)
     return cfg
 

@@ -13,17 +13,18 @@ import os.path as osp
 import torch
 from mmengine.config import Config, DictAction
 
-from mmfmpn.engine import (apply_fold, build_runner, check_training_work_dir,
-                           setup_cpu_distributed, shutdown_distributed)
+from mmfmpn.engine import (apply_fold, build_runner, check_training_work_dir, setup_cpu_distributed,
+                           shutdown_distributed)
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description='Train a model.')
     parser.add_argument('config', help='train config file path')
-    parser.add_argument('--work-dir', help='where to save logs and models '
-                        '(default: work_dirs/CONFIG_NAME[/fold_K])')
-    parser.add_argument('--fold', type=int,
-                        help='cross-validation fold of every split')
+    parser.add_argument(
+        '--work-dir',
+        help='where to save logs and models '
+        '(default: work_dirs/CONFIG_NAME[/fold_K])')
+    parser.add_argument('--fold', type=int, help='cross-validation fold of every split')
     parser.add_argument('--data-root', help='dataset folder of every split')
     parser.add_argument(
         '--resume',
@@ -32,12 +33,11 @@ def parse_args():
         const='auto',
         help='resume from this checkpoint, or without a value from the '
         'latest readable one in the work dir')
-    parser.add_argument('--amp', action='store_true',
-                        help='automatic mixed precision')
-    parser.add_argument('--no-validate', action='store_true',
-                        help='do not evaluate during training')
-    parser.add_argument('--auto-scale-lr', action='store_true',
-                        help='scale the LR by the actual batch size')
+    parser.add_argument('--amp', action='store_true', help='automatic mixed precision')
+    parser.add_argument(
+        '--no-validate', action='store_true', help='do not evaluate during training')
+    parser.add_argument(
+        '--auto-scale-lr', action='store_true', help='scale the LR by the actual batch size')
     parser.add_argument(
         '--cfg-options',
         nargs='+',
@@ -63,8 +63,7 @@ def merge_args(cfg: Config, args) -> Config:
         cfg.work_dir = args.work_dir
     apply_fold(cfg, args.fold, args.data_root)
     if cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join(
-            'work_dirs', osp.splitext(osp.basename(args.config))[0])
+        cfg.work_dir = osp.join('work_dirs', osp.splitext(osp.basename(args.config))[0])
     if args.no_validate:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     if args.amp:
@@ -81,10 +80,9 @@ def merge_args(cfg: Config, args) -> Config:
         cfg.load_from = args.resume
     if args.auto_scale_lr:
         if 'base_batch_size' not in (cfg.get('auto_scale_lr') or {}):
-            raise SystemExit(
-                f'--auto-scale-lr: {args.config} sets no '
-                'auto_scale_lr.base_batch_size (the global batch its LR is '
-                'for); add auto_scale_lr = dict(base_batch_size=N).')
+            raise SystemExit(f'--auto-scale-lr: {args.config} sets no '
+                             'auto_scale_lr.base_batch_size (the global batch its LR is '
+                             'for); add auto_scale_lr = dict(base_batch_size=N).')
         cfg.auto_scale_lr.enable = True
     setup_cpu_distributed(cfg)
     return cfg

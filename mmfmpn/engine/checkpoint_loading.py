@@ -61,9 +61,9 @@ def _history_buffer_getattr(owner, name: str):
 
 def _numpy_dtype_classes() -> list:
     return [
-        type(np.dtype(name)) for name in (
-            'bool', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16',
-            'uint32', 'uint64', 'float16', 'float32', 'float64')
+        type(np.dtype(name))
+        for name in ('bool', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32',
+                     'uint64', 'float16', 'float32', 'float64')
     ]
 
 
@@ -80,30 +80,26 @@ def allow_mmengine_checkpoint_globals() -> None:
         (_history_buffer_getattr, 'builtins.getattr'),
         np.ndarray,
         np.dtype,
-        (_numpy_core.multiarray._reconstruct,
-         'numpy.core.multiarray._reconstruct'),
-        (_numpy_core.multiarray._reconstruct,
-         'numpy._core.multiarray._reconstruct'),
+        (_numpy_core.multiarray._reconstruct, 'numpy.core.multiarray._reconstruct'),
+        (_numpy_core.multiarray._reconstruct, 'numpy._core.multiarray._reconstruct'),
         (_numpy_core.multiarray.scalar, 'numpy.core.multiarray.scalar'),
         (_numpy_core.multiarray.scalar, 'numpy._core.multiarray.scalar'),
         *_numpy_dtype_classes(),
     ])
 
 
-def _unreadable(filename: str,
-                error: BaseException) -> UnreadableCheckpointError:
+def _unreadable(filename: str, error: BaseException) -> UnreadableCheckpointError:
     """The error for a file torch cannot read: truncated, or not PyTorch."""
     head = b''
     if osp.isfile(filename):
         with open(filename, 'rb') as file:
             head = file.read(2)
     # torch >= 1.6 writes zip archives, which start with 'PK'.
-    what = (f'it is truncated or damaged; {_USE_PREVIOUS}' if head == b'PK'
-            else 'it is not a PyTorch checkpoint; pass a .pth written by '
+    what = (f'it is truncated or damaged; {_USE_PREVIOUS}'
+            if head == b'PK' else 'it is not a PyTorch checkpoint; pass a .pth written by '
             'tools/train.py')
-    return UnreadableCheckpointError(
-        f'Checkpoint {filename} cannot be read: {what} '
-        f'({type(error).__name__}: {_torch_reason(error)}).')
+    return UnreadableCheckpointError(f'Checkpoint {filename} cannot be read: {what} '
+                                     f'({type(error).__name__}: {_torch_reason(error)}).')
 
 
 def _torch_reason(error: BaseException) -> str:
@@ -112,8 +108,7 @@ def _torch_reason(error: BaseException) -> str:
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
     if lines and lines[0].startswith('Weights only load failed'):
         lines = [
-            line.split('WeightsUnpickler error:')[-1].strip()
-            for line in lines[1:]
+            line.split('WeightsUnpickler error:')[-1].strip() for line in lines[1:]
             if not line.startswith(('Please file an issue', 'Check the '))
         ]
         lines = [line for line in lines if line]
@@ -140,13 +135,11 @@ def read_checkpoint(filename: str, map_location='cpu') -> dict:
     filename = str(filename)
     if '://' not in filename:
         if not osp.isfile(filename):
-            raise FileNotFoundError(
-                f'Checkpoint {filename} does not exist; check the path (the '
-                'checkpoints of tools/train.py lie in its work dir).')
+            raise FileNotFoundError(f'Checkpoint {filename} does not exist; check the path (the '
+                                    'checkpoints of tools/train.py lie in its work dir).')
         if osp.getsize(filename) == 0:
-            raise UnreadableCheckpointError(
-                f'Checkpoint {filename} cannot be read: it is empty (0 '
-                f'bytes); {_USE_PREVIOUS}.')
+            raise UnreadableCheckpointError(f'Checkpoint {filename} cannot be read: it is empty (0 '
+                                            f'bytes); {_USE_PREVIOUS}.')
     try:
         checkpoint = CheckpointLoader.load_checkpoint(
             filename, map_location=map_location, logger='silent')
@@ -169,9 +162,7 @@ def read_checkpoint(filename: str, map_location='cpu') -> dict:
     return checkpoint
 
 
-def checkpoint_state_dict(checkpoint: dict,
-                          filename: str,
-                          prefix: Optional[str] = None) -> dict:
+def checkpoint_state_dict(checkpoint: dict, filename: str, prefix: Optional[str] = None) -> dict:
     """The weights of a checkpoint, without DDP's ``module.``.
 
     Args:
@@ -189,18 +180,15 @@ def checkpoint_state_dict(checkpoint: dict,
     """
     state = checkpoint.get('state_dict', checkpoint)
     if not state or not all(torch.is_tensor(v) for v in state.values()):
-        raise CheckpointMismatchError(
-            f'Checkpoint {filename} has no state_dict of tensors; pass a '
-            '.pth written by tools/train.py.')
-    state = {(key[len(_DDP_PREFIX):] if key.startswith(_DDP_PREFIX) else key):
-             value
-             for key, value in state.items()}
+        raise CheckpointMismatchError(f'Checkpoint {filename} has no state_dict of tensors; pass a '
+                                      '.pth written by tools/train.py.')
+    state = {
+        (key[len(_DDP_PREFIX):] if key.startswith(_DDP_PREFIX) else key): value
+        for key, value in state.items()
+    }
     if prefix is None:
         return state
-    selected = {
-        key[len(prefix):]: value
-        for key, value in state.items() if key.startswith(prefix)
-    }
+    selected = {key[len(prefix):]: value for key, value in state.items() if key.startswith(prefix)}
     if not selected:
         roots = sorted({key.split('.')[0] for key in state})
         raise CheckpointMismatchError(
@@ -211,8 +199,8 @@ def checkpoint_state_dict(checkpoint: dict,
     return selected
 
 
-def check_state_dict_matches(module: nn.Module, state: dict, filename: str,
-                             model_name: str, fix: str) -> None:
+def check_state_dict_matches(module: nn.Module, state: dict, filename: str, model_name: str,
+                             fix: str) -> None:
     """Raise unless ``state`` holds exactly ``module``'s weights and shapes.
 
     Args:
@@ -237,13 +225,12 @@ def check_state_dict_matches(module: nn.Module, state: dict, filename: str,
     problems = [
         f'{len(keys)} weights {name} (e.g. {", ".join(keys[:3])})'
         for name, keys in (('missing from the checkpoint', missing),
-                           ('not in the model', unexpected),
-                           ('of another shape', wrong_shape)) if keys
+                           ('not in the model', unexpected), ('of another shape', wrong_shape))
+        if keys
     ]
     if problems:
-        raise CheckpointMismatchError(
-            f'Checkpoint {filename} does not match {model_name}: '
-            f'{"; ".join(problems)}. {fix}')
+        raise CheckpointMismatchError(f'Checkpoint {filename} does not match {model_name}: '
+                                      f'{"; ".join(problems)}. {fix}')
 
 
 def load_checkpoint_strictly(module: nn.Module,
@@ -276,8 +263,7 @@ def load_checkpoint_strictly(module: nn.Module,
     checkpoint = read_checkpoint(filename, map_location)
     state = checkpoint_state_dict(checkpoint, str(filename), prefix)
     check_state_dict_matches(
-        module, state, str(filename), model_name
-        or f'the {type(module).__name__}', fix
+        module, state, str(filename), model_name or f'the {type(module).__name__}', fix
         or 'Use the config the checkpoint was trained with (tools/train.py '
         'copies it into the work dir next to the checkpoint), including its '
         '--cfg-options.')

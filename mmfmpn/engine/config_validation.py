@@ -42,26 +42,23 @@ def check_config_values(cfg: Config) -> None:
     source = getattr(cfg, 'filename', None) or 'the config'
 
     def fail(key: str, value, need: str) -> None:
-        raise ValueError(
-            f'{source}: {key} = {value!r}, but it must be {need}. Fix it in '
-            f'the config or pass --cfg-options {key}=VALUE.')
+        raise ValueError(f'{source}: {key} = {value!r}, but it must be {need}. Fix it in '
+                         f'the config or pass --cfg-options {key}=VALUE.')
 
     for name in _DATALOADERS:
         loader = cfg.get(name)
         if isinstance(loader, dict) and 'batch_size' in loader:
             batch = loader['batch_size']
-            if not isinstance(batch, int) or isinstance(batch, bool) or (
-                    batch < 1):
+            if not isinstance(batch, int) or isinstance(batch, bool) or (batch < 1):
                 fail(f'{name}.batch_size', batch, 'a whole number >= 1')
     optimizer = (cfg.get('optim_wrapper') or {}).get('optimizer') or {}
-    if 'lr' in optimizer and not (_is_number(optimizer['lr'])
-                                  and optimizer['lr'] >= 0):
+    if 'lr' in optimizer and not (_is_number(optimizer['lr']) and optimizer['lr'] >= 0):
         fail('optim_wrapper.optimizer.lr', optimizer['lr'], 'a number >= 0')
     train_cfg = cfg.get('train_cfg') or {}
     for key in ('max_epochs', 'max_iters'):
         value = train_cfg.get(key)
-        if value is not None and (not isinstance(value, int)
-                                  or isinstance(value, bool) or value < 1):
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)
+                                  or value < 1):
             fail(f'train_cfg.{key}', value, 'a whole number >= 1')
     for key, value in _loss_weights(cfg.get('model'), 'model'):
         if not (_is_number(value) and value >= 0):

@@ -30,8 +30,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from mmengine.config import Config, DictAction
 from mmengine.dist import barrier
 
-from mmfmpn.evaluation.fold_summary import (format_fold_table,
-                                            summarize_folds, write_summary)
+from mmfmpn.evaluation.fold_summary import format_fold_table, summarize_folds, write_summary
 from mmfmpn.utils.file_io import write_text_atomic
 from .runner import build_runner
 from .runner_setup import apply_fold, setup_cpu_distributed
@@ -42,8 +41,7 @@ SETTINGS_FILE = 'settings.json'
 DEFAULT_FOLDS = tuple(range(10))
 #: Settings that say where a run writes or how it is launched, not what it
 #: computes: left out of the fingerprint.
-_PLACE_KEYS = ('work_dir', 'launcher', 'experiment_name', 'resume',
-               'load_from')
+_PLACE_KEYS = ('work_dir', 'launcher', 'experiment_name', 'resume', 'load_from')
 
 
 class SettingsMismatchError(RuntimeError):
@@ -161,28 +159,23 @@ def load_config(config_file: str, fold: int, work_dir: Optional[str],
 def _flatten(value, prefix: str, out: Dict[str, object]) -> None:
     if isinstance(value, dict):
         for key in sorted(value, key=str):
-            _flatten(value[key], f'{prefix}.{key}' if prefix else str(key),
-                     out)
+            _flatten(value[key], f'{prefix}.{key}' if prefix else str(key), out)
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
             _flatten(item, f'{prefix}[{index}]', out)
     else:
-        out[prefix] = value if isinstance(
-            value, (str, int, float, bool, type(None))) else repr(value)
+        out[prefix] = value if isinstance(value,
+                                          (str, int, float, bool, type(None))) else repr(value)
 
 
-def resolved_settings(run: KFoldRun, fold: int,
-                      settings: RunSettings) -> Dict[str, object]:
+def resolved_settings(run: KFoldRun, fold: int, settings: RunSettings) -> Dict[str, object]:
     """What a fold's results depend on, as flat ``{'stage2.model.x': v}``.
 
     The configs after ``--cfg-options``, ``--data-root`` and the fold,
     without where they write (work dirs, launcher).
     """
     flat: Dict[str, object] = {}
-    configs = dict(
-        stage1=run.stage1,
-        stage2=run.stage2,
-        test=run.test_config or run.stage2)
+    configs = dict(stage1=run.stage1, stage2=run.stage2, test=run.test_config or run.stage2)
     for name, config_file in configs.items():
         if config_file is None:
             continue
@@ -206,16 +199,14 @@ def settings_fingerprint(flat: Dict[str, object]) -> str:
 def _settings_diff(old: Dict[str, object], new: Dict[str, object]) -> str:
     keys = sorted(set(old) | set(new))
     changes = [
-        f'{key}: {old.get(key, "(unset)")!r} -> {new.get(key, "(unset)")!r}'
-        for key in keys if old.get(key, '(unset)') != new.get(key, '(unset)')
+        f'{key}: {old.get(key, "(unset)")!r} -> {new.get(key, "(unset)")!r}' for key in keys
+        if old.get(key, '(unset)') != new.get(key, '(unset)')
     ]
     shown = '; '.join(changes[:5])
-    return shown + (f' (and {len(changes) - 5} more)'
-                    if len(changes) > 5 else '')
+    return shown + (f' (and {len(changes) - 5} more)' if len(changes) > 5 else '')
 
 
-def check_fold_settings(fold_dir: str, flat: Dict[str, object],
-                        rebuild: bool) -> None:
+def check_fold_settings(fold_dir: str, flat: Dict[str, object], rebuild: bool) -> None:
     """Record a fold's settings, or check them against the recorded ones.
 
     Args:
@@ -228,8 +219,8 @@ def check_fold_settings(fold_dir: str, flat: Dict[str, object],
             unrecorded) settings and ``rebuild`` is off.
     """
     record = osp.join(fold_dir, SETTINGS_FILE)
-    has_results = osp.isdir(fold_dir) and any(
-        name != SETTINGS_FILE for name in os.listdir(fold_dir))
+    has_results = osp.isdir(fold_dir) and any(name != SETTINGS_FILE
+                                              for name in os.listdir(fold_dir))
     if osp.isfile(record):
         with open(record) as file:
             old = json.load(file)['settings']
@@ -255,8 +246,8 @@ def check_fold_settings(fold_dir: str, flat: Dict[str, object],
         write_text_atomic(
             record,
             json.dumps(
-                dict(fingerprint=settings_fingerprint(flat), settings=flat),
-                indent=1, default=repr))
+                dict(fingerprint=settings_fingerprint(flat), settings=flat), indent=1,
+                default=repr))
 
 
 def final_checkpoint(cfg: Config) -> str:
@@ -287,33 +278,26 @@ def stage_state(cfg: Config) -> str:
     return 'interrupted'
 
 
-def init_mask_generator_from(cfg: Config, config_file: str,
-                             checkpoint: str) -> None:
+def init_mask_generator_from(cfg: Config, config_file: str, checkpoint: str) -> None:
     """Initialise stage 2's mask generator strictly from a stage-1
     checkpoint (``StrictPretrained``, prefix ``mask_generator.``)."""
     if not cfg.model.get('mask_generator'):
-        raise ValueError(
-            f'{config_file} has no model.mask_generator for the stage-1 '
-            'checkpoint; pass an FMPN config as --stage2, or drop --stage1.')
+        raise ValueError(f'{config_file} has no model.mask_generator for the stage-1 '
+                         'checkpoint; pass an FMPN config as --stage2, or drop --stage1.')
     cfg.model.mask_generator.init_cfg = dict(
-        type='StrictPretrained',
-        checkpoint=checkpoint,
-        prefix='mask_generator.')
+        type='StrictPretrained', checkpoint=checkpoint, prefix='mask_generator.')
 
 
 def check_init_checkpoints(cfg: Config, config_file: str) -> None:
     """Fail early, with a hint, when the mask generator's local
     ``StrictPretrained`` checkpoint does not exist."""
     init_cfg = (cfg.model.get('mask_generator') or {}).get('init_cfg')
-    checkpoint = init_cfg.get('checkpoint') if isinstance(init_cfg,
-                                                          dict) else None
-    if (isinstance(checkpoint, str) and '://' not in checkpoint
-            and not osp.isfile(checkpoint)):
-        raise FileNotFoundError(
-            f'{config_file}: the mask generator\'s stage-1 checkpoint '
-            f'{checkpoint} does not exist; pass --stage1 to train it first, '
-            'or --cfg-options model.mask_generator.init_cfg=None to train '
-            'stage 2 from scratch.')
+    checkpoint = init_cfg.get('checkpoint') if isinstance(init_cfg, dict) else None
+    if (isinstance(checkpoint, str) and '://' not in checkpoint and not osp.isfile(checkpoint)):
+        raise FileNotFoundError(f'{config_file}: the mask generator\'s stage-1 checkpoint '
+                                f'{checkpoint} does not exist; pass --stage1 to train it first, '
+                                'or --cfg-options model.mask_generator.init_cfg=None to train '
+                                'stage 2 from scratch.')
 
 
 def run_runner(cfg: Config, mode: str) -> None:
@@ -334,8 +318,7 @@ def run_job(command: List[str]) -> None:
 
 def _dist_script(settings: RunSettings, name: str) -> str:
     tools_dir = settings.tools_dir or osp.join(
-        osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))),
-        'tools')
+        osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'tools')
     return osp.join(tools_dir, name)
 
 
@@ -357,11 +340,10 @@ def per_process_batch(cfg: Config, config_file: str, processes: int) -> int:
     """
     batch = cfg.train_dataloader.batch_size
     if batch % processes:
-        raise ValueError(
-            f'--split-batch: {config_file} trains with batch {batch}, which '
-            f'{processes} processes cannot share evenly; use a process count '
-            'that divides it, or set train_dataloader.batch_size per process '
-            'with --cfg-options instead.')
+        raise ValueError(f'--split-batch: {config_file} trains with batch {batch}, which '
+                         f'{processes} processes cannot share evenly; use a process count '
+                         'that divides it, or set train_dataloader.batch_size per process '
+                         'with --cfg-options instead.')
     return batch // processes
 
 
@@ -406,19 +388,14 @@ def train_stage(config_file: str,
     elif state == 'new':
         check_init_checkpoints(cfg, config_file)
     if settings.split_batch:
-        cfg.train_dataloader.batch_size = per_process_batch(
-            cfg, config_file, world_size(settings))
+        cfg.train_dataloader.batch_size = per_process_batch(cfg, config_file, world_size(settings))
     if not settings.validate:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     cfg.experiment_name = f'fold{fold}_{osp.splitext(name)[0]}'
     if settings.gpus:
         os.makedirs(work_dir, exist_ok=True)
         job_config = _dump_for_job(cfg, f'{work_dir}_config.py')
-        command = [
-            'bash',
-            _dist_script(settings, 'dist_train.sh'), job_config,
-            str(settings.gpus)
-        ]
+        command = ['bash', _dist_script(settings, 'dist_train.sh'), job_config, str(settings.gpus)]
         if state == 'interrupted':
             command.append('--resume')
         run_job(command)
@@ -453,10 +430,8 @@ def test_fold(config_file: str, checkpoint: str, fold: int, fold_dir: str,
     cfg = load_config(config_file, fold, work_dir, settings)
     cfg.load_from, cfg.resume = checkpoint, False
     evaluators = cfg.test_evaluator
-    cfg.test_evaluator = (list(evaluators) if isinstance(
-        evaluators, (list, tuple)) else [evaluators]) + [
-            dict(type='DumpPredictionsJSON', out_file=predictions)
-        ]
+    cfg.test_evaluator = (list(evaluators) if isinstance(evaluators, (list, tuple)) else
+                          [evaluators]) + [dict(type='DumpPredictionsJSON', out_file=predictions)]
     cfg.experiment_name = f'fold{fold}_test'
     if settings.gpus:
         os.makedirs(work_dir, exist_ok=True)
@@ -476,17 +451,14 @@ def run_fold(run: KFoldRun, fold: int, settings: RunSettings) -> None:
     fold_dir = osp.join(run.work_dir, f'fold_{fold}')
     stage1_checkpoint = None
     if run.stage1:
-        stage1_checkpoint = train_stage(run.stage1, fold,
-                                        osp.join(fold_dir, 'stage1'),
-                                        settings)
+        stage1_checkpoint = train_stage(run.stage1, fold, osp.join(fold_dir, 'stage1'), settings)
     checkpoint = train_stage(
         run.stage2,
         fold,
         osp.join(fold_dir, 'stage2'),
         settings,
         stage1_checkpoint=stage1_checkpoint)
-    test_fold(run.test_config or run.stage2, checkpoint, fold, fold_dir,
-              settings)
+    test_fold(run.test_config or run.stage2, checkpoint, fold, fold_dir, settings)
 
 
 def summarize(run: KFoldRun, fingerprints: Dict[int, str]) -> dict:
@@ -514,10 +486,9 @@ def summarize(run: KFoldRun, fingerprints: Dict[int, str]) -> dict:
             with open(record) as file:
                 recorded = json.load(file).get('fingerprint')
         if recorded != fingerprints[fold]:
-            raise SettingsMismatchError(
-                f'{path} was made with other settings than this run\'s '
-                f'(fingerprint {recorded} vs {fingerprints[fold]}); rerun '
-                'without --summary-only to see what differs.')
+            raise SettingsMismatchError(f'{path} was made with other settings than this run\'s '
+                                        f'(fingerprint {recorded} vs {fingerprints[fold]}); rerun '
+                                        'without --summary-only to see what differs.')
         available[fold] = path
     if missing:
         print(f'Folds without predictions yet (left out of the summary): '
@@ -525,21 +496,18 @@ def summarize(run: KFoldRun, fingerprints: Dict[int, str]) -> dict:
     if not available:
         return {}
     summary = summarize_folds(available)
-    summary['settings_fingerprint'] = {
-        str(fold): fingerprints[fold]
-        for fold in available
-    }
+    summary['settings_fingerprint'] = {str(fold): fingerprints[fold] for fold in available}
     title = osp.splitext(osp.basename(run.stage2))[0]
     paths = write_summary(summary, run.work_dir, title=title)
     print('\n'.join(format_fold_table(summary)))
-    print(f'Summary: {paths["markdown"]}, {paths["json"]}\n'
-          f'Confusion matrix: {paths["confusion_matrix"]}', flush=True)
+    print(
+        f'Summary: {paths["markdown"]}, {paths["json"]}\n'
+        f'Confusion matrix: {paths["confusion_matrix"]}',
+        flush=True)
     return summary
 
 
-def run_kfold(run: KFoldRun,
-              settings: RunSettings,
-              summary_only: bool = False) -> dict:
+def run_kfold(run: KFoldRun, settings: RunSettings, summary_only: bool = False) -> dict:
     """Train and test this shard's folds, then summarise every fold.
 
     Args:
@@ -557,10 +525,7 @@ def run_kfold(run: KFoldRun,
     index, count = run.shard
     my_folds = list(run.folds)[index::count]
     flats = {fold: resolved_settings(run, fold, settings) for fold in run.folds}
-    fingerprints = {
-        fold: settings_fingerprint(flat)
-        for fold, flat in flats.items()
-    }
+    fingerprints = {fold: settings_fingerprint(flat) for fold, flat in flats.items()}
     if not summary_only:
         for position, fold in enumerate(my_folds, 1):
             fold_dir = osp.join(run.work_dir, f'fold_{fold}')

@@ -15,8 +15,7 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 from mmengine.runner.checkpoint import find_latest_checkpoint
 
-from .checkpoint_loading import (UnreadableCheckpointError,
-                                 check_state_dict_matches,
+from .checkpoint_loading import (UnreadableCheckpointError, check_state_dict_matches,
                                  checkpoint_state_dict, read_checkpoint)
 from .config_validation import check_config_values
 from .runner_setup import apply_fold
@@ -41,11 +40,10 @@ def check_training_work_dir(work_dir: str, resume: bool) -> None:
         return
     with open(pointer) as file:
         last = file.read().strip()
-    raise FileExistsError(
-        f'Work dir {work_dir} already holds a training run (last checkpoint '
-        f'{last}); starting a new one there would overwrite its checkpoints. '
-        'Pass --resume (resume=True) to continue it, or another --work-dir '
-        '(work_dir=...) to train from scratch.')
+    raise FileExistsError(f'Work dir {work_dir} already holds a training run (last checkpoint '
+                          f'{last}); starting a new one there would overwrite its checkpoints. '
+                          'Pass --resume (resume=True) to continue it, or another --work-dir '
+                          '(work_dir=...) to train from scratch.')
 
 
 def earlier_checkpoints(work_dir: str, checkpoint: str) -> List[str]:
@@ -57,8 +55,7 @@ def earlier_checkpoints(work_dir: str, checkpoint: str) -> List[str]:
 
     limit = step(checkpoint)
     candidates = [
-        path for path in glob.glob(osp.join(work_dir, '*.pth'))
-        if 0 <= step(path) < limit
+        path for path in glob.glob(osp.join(work_dir, '*.pth')) if 0 <= step(path) < limit
     ]
     return sorted(candidates, key=step, reverse=True)
 
@@ -110,7 +107,9 @@ class FMPNRunner(Runner):
             if candidate != latest:
                 print_log(
                     f'{first_error} Resuming from the previous checkpoint '
-                    f'{candidate} instead.', logger='current', level=logging.WARNING)
+                    f'{candidate} instead.',
+                    logger='current',
+                    level=logging.WARNING)
             self.logger.info(f'Auto resumed from {candidate}.')
             self._has_loaded = True
             return

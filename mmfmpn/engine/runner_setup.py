@@ -27,8 +27,7 @@ def _init_cfgs(module_cfg) -> Iterator[ConfigDict]:
     if isinstance(module_cfg, dict):
         for key, value in module_cfg.items():
             if key == 'init_cfg':
-                for init_cfg in (value if isinstance(value, list) else
-                                 [value]):
+                for init_cfg in (value if isinstance(value, list) else [value]):
                     if isinstance(init_cfg, dict):
                         yield init_cfg
             else:
@@ -61,8 +60,7 @@ def apply_fold(cfg: Config,
         int | None: The fold in force, or None if no dataset has folds.
     """
     datasets = [
-        dataset for name in ('train_dataloader', 'val_dataloader',
-                             'test_dataloader')
+        dataset for name in ('train_dataloader', 'val_dataloader', 'test_dataloader')
         if cfg.get(name) for dataset in _leaf_datasets(cfg[name].dataset)
     ]
     if data_root is not None:
@@ -82,8 +80,7 @@ def apply_fold(cfg: Config,
         cfg.load_from = cfg.load_from.replace('{fold}', str(fold_in_force))
     for init_cfg in _init_cfgs(cfg.get('model')):
         if isinstance(init_cfg.get('checkpoint'), str):
-            init_cfg.checkpoint = init_cfg.checkpoint.replace(
-                '{fold}', str(fold_in_force))
+            init_cfg.checkpoint = init_cfg.checkpoint.replace('{fold}', str(fold_in_force))
     if cfg.get('work_dir') is None:
         name = osp.splitext(osp.basename(cfg.filename))[0]
         cfg.work_dir = osp.join('work_dirs', name, f'fold_{fold_in_force}')
@@ -126,17 +123,13 @@ def setup_cpu_distributed(cfg: Config) -> None:
         cfg (Config): The config, changed in place; ``cfg.launcher`` says
             whether the run is distributed.
     """
-    if (cfg.get('launcher', 'none') != 'pytorch'
-            or torch.cuda.is_available()):
+    if (cfg.get('launcher', 'none') != 'pytorch' or torch.cuda.is_available()):
         return
     if not torch_dist.is_initialized():
         torch_dist.init_process_group(
-            backend='gloo',
-            rank=int(os.environ['RANK']),
-            world_size=int(os.environ['WORLD_SIZE']))
+            backend='gloo', rank=int(os.environ['RANK']), world_size=int(os.environ['WORLD_SIZE']))
     wrapper_cfg = cfg.get('model_wrapper_cfg') or dict()
     wrapper_cfg['type'] = 'CPUDistributedDataParallel'
     wrapper_cfg.setdefault('broadcast_buffers', False)
-    wrapper_cfg.setdefault('find_unused_parameters',
-                           cfg.get('find_unused_parameters', False))
+    wrapper_cfg.setdefault('find_unused_parameters', cfg.get('find_unused_parameters', False))
     cfg.model_wrapper_cfg = wrapper_cfg

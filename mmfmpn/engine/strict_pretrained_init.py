@@ -37,23 +37,20 @@ class StrictPretrainedInit:
         map_location (str): Where tensors are loaded. Defaults to 'cpu'.
     """
 
-    def __init__(self,
-                 checkpoint: str,
-                 prefix: Optional[str] = None,
-                 map_location: str = 'cpu'):
+    def __init__(self, checkpoint: str, prefix: Optional[str] = None, map_location: str = 'cpu'):
         if '{fold}' in str(checkpoint):
-            raise ValueError(
-                f'StrictPretrained: checkpoint {checkpoint} still has a '
-                '{fold} placeholder; build the runner from the config '
-                "(runner_type='FMPNRunner' fills it in from the datasets' "
-                'fold) or call mmfmpn.engine.apply_fold(cfg) first.')
+            raise ValueError(f'StrictPretrained: checkpoint {checkpoint} still has a '
+                             '{fold} placeholder; build the runner from the config '
+                             "(runner_type='FMPNRunner' fills it in from the datasets' "
+                             'fold) or call mmfmpn.engine.apply_fold(cfg) first.')
         self.checkpoint = checkpoint
         self.prefix = prefix
         self.map_location = map_location
 
     def __call__(self, module: nn.Module) -> None:
         print_log(f'load {self.prefix or "the whole model"} strictly from '
-                  f'{self.checkpoint}', logger='current')
+                  f'{self.checkpoint}',
+                  logger='current')
         load_checkpoint_strictly(
             module,
             self.checkpoint,
@@ -70,6 +67,4 @@ class StrictPretrainedInit:
             if child is not module:
                 child.is_init = True
         if hasattr(module, '_params_init_info'):
-            update_init_info(
-                module,
-                init_info=f'StrictPretrainedInit: load from {self.checkpoint}')
+            update_init_info(module, init_info=f'StrictPretrainedInit: load from {self.checkpoint}')

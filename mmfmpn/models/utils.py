@@ -22,20 +22,17 @@ def rgb_to_gray(inputs: torch.Tensor) -> torch.Tensor:
     return (inputs * weights).sum(1, keepdim=True)
 
 
-def stack_gt_motion_masks(data_samples: List[DataSample],
-                          model_name: str) -> torch.Tensor:
+def stack_gt_motion_masks(data_samples: List[DataSample], model_name: str) -> torch.Tensor:
     """The ground-truth masks of a batch, ``(N, 1, H, W)`` in [0, 1].
 
     Raises:
         KeyError: A sample has no ``gt_motion_mask``; the message names it.
     """
     missing = [
-        s.get('img_path', i) for i, s in enumerate(data_samples)
-        if 'gt_motion_mask' not in s
+        s.get('img_path', i) for i, s in enumerate(data_samples) if 'gt_motion_mask' not in s
     ]
     if missing:
-        raise KeyError(
-            f'{model_name}: samples {missing[:3]} have no gt_motion_mask but '
-            'the mask loss is on; add LoadMotionMask and pack gt_motion_mask '
-            'in the train pipeline, or set model.mask_loss=None.')
+        raise KeyError(f'{model_name}: samples {missing[:3]} have no gt_motion_mask but '
+                       'the mask loss is on; add LoadMotionMask and pack gt_motion_mask '
+                       'in the train pipeline, or set model.mask_loss=None.')
     return torch.stack([s.gt_motion_mask for s in data_samples])

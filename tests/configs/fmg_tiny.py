@@ -6,8 +6,7 @@ model = dict(
     _delete_=True,
     type='MotionMaskGeneratorModel',
     data_preprocessor=dict(type='FMPNDataPreprocessor'),
-    mask_generator=dict(
-        type='FacialMotionMaskGenerator', base_channels=8, num_res_blocks=1),
+    mask_generator=dict(type='FacialMotionMaskGenerator', base_channels=8, num_res_blocks=1),
     mask_loss=dict(type='MotionMaskLoss', loss_weight=10.0))
 val_evaluator = dict(type='MotionMaskError', _delete_=True)
 test_evaluator = val_evaluator

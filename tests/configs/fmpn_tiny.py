@@ -5,11 +5,7 @@ model = dict(
     # Trained from scratch; tests give it a stage-1 checkpoint when needed.
     mask_generator=dict(base_channels=8, num_res_blocks=1, init_cfg=None),
     backbone=dict(
-        _delete_=True,
-        type='ResNet',
-        depth=18,
-        stem_channels=8,
-        base_channels=8,
+        _delete_=True, type='ResNet', depth=18, stem_channels=8, base_channels=8,
         out_indices=(3, )),
     neck=dict(_delete_=True, type='GlobalAveragePooling'),
     head=dict(
@@ -49,17 +45,10 @@ test_pipeline = [
     dict(type='PackInputs', algorithm_keys=['gt_motion_mask']),
 ]
 train_dataloader = dict(
-    batch_size=8,
-    num_workers=0,
-    persistent_workers=False,
-    dataset=dict(pipeline=train_pipeline))
+    batch_size=8, num_workers=0, persistent_workers=False, dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(
-    batch_size=8,
-    num_workers=0,
-    persistent_workers=False,
-    dataset=dict(pipeline=test_pipeline))
+    batch_size=8, num_workers=0, persistent_workers=False, dataset=dict(pipeline=test_pipeline))
 test_dataloader = val_dataloader
 train_cfg = dict(max_epochs=2, val_interval=1)
 param_scheduler = dict(begin=1, end=2)
-default_hooks = dict(
-    logger=dict(interval=1), checkpoint=dict(interval=1, max_keep_ckpts=3))
+default_hooks = dict(logger=dict(interval=1), checkpoint=dict(interval=1, max_keep_ckpts=3))

@@ -1,11 +1,10 @@
 from typing import List, Optional, Sequence, Tuple
 
 import torch
-import torch.nn as nn
-
 from mmpretrain.models import ImageClassifier
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
+
 from ..utils import rgb_to_gray, stack_gt_motion_masks
 
 #: ImageNet statistics in [0, 1] units, what pretrained mmpretrain backbones expect.
@@ -76,13 +75,10 @@ class FMPNClassifier(ImageClassifier):
         self.mask_generator = MODELS.build(mask_generator)
         self.fusion = MODELS.build(fusion)
         self.mask_loss = None if mask_loss is None else MODELS.build(mask_loss)
-        self.register_buffer(
-            'fused_mean', torch.tensor(fused_mean).view(1, 3, 1, 1), False)
-        self.register_buffer(
-            'fused_std', torch.tensor(fused_std).view(1, 3, 1, 1), False)
+        self.register_buffer('fused_mean', torch.tensor(fused_mean).view(1, 3, 1, 1), False)
+        self.register_buffer('fused_std', torch.tensor(fused_std).view(1, 3, 1, 1), False)
 
-    def generate_prior(
-            self, inputs: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    def generate_prior(self, inputs: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
         """Run FMG and PFN on a batch of faces.
 
         Args:
@@ -119,8 +115,7 @@ class FMPNClassifier(ImageClassifier):
         """Features of the fused images of ``inputs`` (RGB in [0, 1])."""
         return self.classify_fused(self.generate_prior(inputs)[1], stage)
 
-    def loss(self, inputs: torch.Tensor,
-             data_samples: List[DataSample]) -> dict:
+    def loss(self, inputs: torch.Tensor, data_samples: List[DataSample]) -> dict:
         """Mask loss and classification loss of a batch.
 
         Args:
@@ -137,8 +132,8 @@ class FMPNClassifier(ImageClassifier):
         motion_mask = self.mask_generator(gray)
         if self.mask_loss is not None:
             losses['loss_motion_mask'] = self.mask_loss(
-                motion_mask,
-                stack_gt_motion_masks(data_samples, type(self).__name__))
+                motion_mask, stack_gt_motion_masks(data_samples,
+                                                   type(self).__name__))
         fused = self.fusion(inputs, motion_mask * gray)
         head_losses = self.head.loss(self.classify_fused(fused), data_samples)
         # mmengine logs the total as `loss`; the head's CE must not hide it.
@@ -161,8 +156,7 @@ class FMPNClassifier(ImageClassifier):
             ``pred_motion_mask`` ``(1, H, W)`` in [0, 1].
         """
         motion_mask, fused = self.generate_prior(inputs)
-        predictions = self.head.predict(
-            self.classify_fused(fused), data_samples, **kwargs)
+        predictions = self.head.predict(self.classify_fused(fused), data_samples, **kwargs)
         for sample, mask in zip(predictions, motion_mask):
             sample.set_field(mask, 'pred_motion_mask', dtype=torch.Tensor)
         return predictions

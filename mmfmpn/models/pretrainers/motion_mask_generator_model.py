@@ -2,9 +2,9 @@ from typing import List, Optional, Union
 
 import torch
 from mmengine.model import BaseModel
-
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
+
 from ..utils import rgb_to_gray, stack_gt_motion_masks
 
 
@@ -38,9 +38,7 @@ class MotionMaskGeneratorModel(BaseModel):
                  init_cfg: Optional[dict] = None):
         if data_preprocessor is None:
             data_preprocessor = dict(type='FMPNDataPreprocessor')
-        super().__init__(
-            data_preprocessor=MODELS.build(data_preprocessor),
-            init_cfg=init_cfg)
+        super().__init__(data_preprocessor=MODELS.build(data_preprocessor), init_cfg=init_cfg)
         self.mask_generator = MODELS.build(mask_generator)
         self.mask_loss = MODELS.build(mask_loss)
 
@@ -59,26 +57,22 @@ class MotionMaskGeneratorModel(BaseModel):
             return self.predict(inputs, data_samples)
         raise RuntimeError(f'Invalid mode "{mode}".')
 
-    def loss(self, inputs: torch.Tensor,
-             data_samples: List[DataSample]) -> dict:
+    def loss(self, inputs: torch.Tensor, data_samples: List[DataSample]) -> dict:
         """``loss_motion_mask`` of a batch whose samples carry
         ``gt_motion_mask`` ``(1, H, W)`` in [0, 1]."""
         motion_mask = self.mask_generator(rgb_to_gray(inputs))
         return dict(
             loss_motion_mask=self.mask_loss(
-                motion_mask,
-                stack_gt_motion_masks(data_samples, type(self).__name__)))
+                motion_mask, stack_gt_motion_masks(data_samples,
+                                                   type(self).__name__)))
 
     def predict(self,
                 inputs: torch.Tensor,
-                data_samples: Optional[List[DataSample]] = None
-                ) -> List[DataSample]:
+                data_samples: Optional[List[DataSample]] = None) -> List[DataSample]:
         """The samples (new ones if None) with ``pred_motion_mask``
         ``(1, H, W)`` in [0, 1]."""
         motion_mask = self.mask_generator(rgb_to_gray(inputs))
-        predictions = data_samples or [
-            DataSample() for _ in range(inputs.size(0))
-        ]
+        predictions = data_samples or [DataSample() for _ in range(inputs.size(0))]
         for sample, mask in zip(predictions, motion_mask):
             sample.set_field(mask, 'pred_motion_mask', dtype=torch.Tensor)
         return predictions
