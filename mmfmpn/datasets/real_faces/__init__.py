@@ -1,0 +1,1 @@
+"""Expressive sequences made from real neutral photos: landmark motion, warp, rendering."""
