@@ -91,13 +91,39 @@ def test_is_deterministic_and_refuses_to_overwrite(data_root, capsys):
 
 
 def test_class_without_training_samples_is_an_error(data_root, capsys):
-    annotation_file = data_root / 'annotations.csv'
-    annotation_file.write_text(annotation_file.read_text().replace(
-        ',contempt,', ',anger,'))
+    # Contempt is in the data set but not among fold 2's training images.
+    annotations = (data_root / 'annotations.csv').read_text().splitlines()
+    contempt = {line.split(',')[0].split('/')[-1] for line in annotations
+                if ',contempt,' in line}
+    train_file = data_root / 'train_ids_2.csv'
+    train_file.write_text(''.join(
+        f'{name}\n' for name in train_file.read_text().split() if name not in contempt))
     assert make_masks.main([str(data_root), '--folds', '2']) == 1
     err = capsys.readouterr().err
     assert "'contempt'" in err and 'fold 2' in err
     assert not (data_root / 'imgs_res/2/0.png').exists()
+
+
+def test_masks_only_for_the_classes_the_data_set_shows(data_root, capsys):
+    annotation_file = data_root / 'annotations.csv'
+    lines = annotation_file.read_text().splitlines(keepends=True)
+    happy = [line for line in lines[1:] if ',happy,' in line]
+    annotation_file.write_text(lines[0] + ''.join(happy))
+    happy_names = {line.split(',')[0].split('/')[-1] for line in happy}
+    for split_file in data_root.glob('*_ids_*.csv'):
+        split_file.write_text(''.join(f'{name}\n' for name in split_file.read_text().split()
+                                      if name in happy_names))
+    assert make_masks.main([str(data_root), '--classes', 'happy', '--folds', '0']) == 0
+    assert sorted(path.name for path in (data_root / 'imgs_res/0').iterdir()) == [
+        '0.png', 'montage.png']
+    # The CK+ list on a smiles-only set: happy keeps its CK+ index 4, the rest are reported.
+    assert make_masks.main([str(data_root), '--folds', '1', '--no-all-subjects',
+                            '--refine-registration']) == 0
+    assert 'no annotated image of anger, contempt, disgust' in capsys.readouterr().out
+    assert sorted(path.name for path in (data_root / 'imgs_res/1').iterdir()) == [
+        '4.png', 'montage.png']
+    mask = cv2.imread(str(data_root / 'imgs_res/1/4.png'), cv2.IMREAD_UNCHANGED)
+    assert mask.shape == (70, 70) and mask.max() == 255
 
 
 def test_rows_need_a_neutral_face_and_a_class_of_the_class_list(data_root, capsys):

@@ -16,7 +16,10 @@ and writes, in the FMPN authors' layout::
                                      datasets; --no-all-subjects to skip)
 
 ``--classes`` gives the class list and its order: CK+'s seven classes by default,
-``basic6`` for Oulu-CASIA and MMI (see ``mmfmpn.datasets.categories.CLASS_SETS``).
+``basic6`` for Oulu-CASIA and MMI (see ``mmfmpn.datasets.categories.CLASS_SETS``), or class
+names (``--classes happy``). Masks are written for the classes the dataset shows; a listed
+class without any annotated image gets none (and is reported). ``--refine-registration``
+registers each pair beyond five points and keeps the face only (photo pairs).
 """
 import argparse
 import re
@@ -146,7 +149,8 @@ def fold_training_samples(data_root: Path, fold: int,
 
 
 def class_names_argument(values: Sequence[str]) -> Tuple[str, ...]:
-    """The ``--classes`` list: one set name of ``CLASS_SETS``, or the class names in order.
+    """The ``--classes`` list: one set name of ``CLASS_SETS``, or class names in order (one
+    name alone, e.g. ``happy``, is a one-class list).
 
     Args:
         values (Sequence[str]): The words given after ``--classes``.
@@ -157,7 +161,10 @@ def class_names_argument(values: Sequence[str]) -> Tuple[str, ...]:
     Raises:
         ValueError: One word that is not a set name, or a repeated class name.
     """
-    return resolve_class_names(values[0] if len(values) == 1 else values)
+    known_classes = {name for names in CLASS_SETS.values() for name in names}
+    if len(values) == 1 and values[0] not in known_classes:
+        return resolve_class_names(values[0])
+    return resolve_class_names(list(values))
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -189,6 +196,12 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         help=f'also write imgs_res/{ALL_SUBJECTS}/C.png from every subject, '
         'for transfer to other datasets (default: on)')
     parser.add_argument(
+        '--refine-registration',
+        action='store_true',
+        help='register each expressive face onto its neutral face by dense ECC over '
+        'still regions and keep the difference inside the face (for photo pairs '
+        'taken apart; mmfmpn.masks.registration)')
+    parser.add_argument(
         '--overwrite',
         action='store_true',
         help='replace masks that already exist')
@@ -215,13 +228,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 2
     if args.all_subjects:
         training_by_split[ALL_SUBJECTS] = sorted(samples.values())
+    # Only the classes the dataset shows get a mask (a subset such as --classes ckplus on a
+    # smiles-only set); their file names keep the --classes index.
+    shown = sorted({sample.label_index for sample in samples.values()})
+    absent = [name for index, name in enumerate(class_names) if index not in shown]
+    if absent:
+        print(f'no annotated image of {", ".join(absent)}: no mask for them')
+    position = {label_index: rank for rank, label_index in enumerate(shown)}
     if not training_by_split:
         print(f'error: {data_root} has no train_ids_K.csv; run a converter '
               'first or pass --all-subjects', file=sys.stderr)
         return 2
     existing = [
         data_root / 'imgs_res' / split for split in training_by_split
-        if (data_root / 'imgs_res' / split / '0.png').exists()
+        if (data_root / 'imgs_res' / split / 'montage.png').exists()
     ]
     if existing and not args.overwrite:
         print(f'error: masks exist in {", ".join(map(str, existing))}; pass '
@@ -252,18 +272,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             masks = class_motion_masks(
                 [faces[sample.image] for sample in training],
                 [faces[sample.neutral] for sample in training],
-                [sample.label_index for sample in training],
-                num_classes=len(class_names),
-                class_names=class_names,
-                split_name=split_name)
+                [position[sample.label_index] for sample in training],
+                num_classes=len(shown),
+                class_names=[class_names[index] for index in shown],
+                split_name=split_name,
+                refine=args.refine_registration)
         except ValueError as err:
             print(f'error: {err}', file=sys.stderr)
             return 1
         mask_dir = data_root / 'imgs_res' / split
-        for class_index, mask in enumerate(masks):
+        for class_index, mask in zip(shown, masks):
             write_png_atomic(mask_dir / f'{class_index}.png', mask)
         write_png_atomic(mask_dir / 'montage.png',
-                         motion_mask_montage(masks, class_names))
+                         motion_mask_montage(masks, [class_names[i] for i in shown]))
         counts = np.bincount([sample.label_index for sample in training],
                              minlength=len(class_names))
         print(f'{split_name}: {len(training)} training images '

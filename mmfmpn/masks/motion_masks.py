@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 
 from .image_io import read_gray_image
+from .registration import aligned_face_regions, refine_registration
 
 #: An aligned gray face given as an image file or as an ``(H, W)`` uint8 array.
 FaceImage = Union[str, Path, np.ndarray]
@@ -26,14 +27,21 @@ def _as_gray_array(image: FaceImage) -> np.ndarray:
 
 
 def mean_absolute_difference(expressive_images: Sequence[FaceImage],
-                             neutral_images: Sequence[FaceImage]) -> np.ndarray:
+                             neutral_images: Sequence[FaceImage],
+                             refine: bool = False) -> np.ndarray:
     """Mean of ``|expressive - neutral|`` over pairs of aligned faces.
+
+    With ``refine``, for photo pairs that five points align only roughly, each expressive face
+    is first registered onto its neutral face by dense ECC over the still regions and the
+    difference is kept inside the face only (:mod:`mmfmpn.masks.registration`).
 
     Args:
         expressive_images (Sequence[str | Path | np.ndarray]): ``N >= 1`` aligned expressive
             faces, ``(H, W)`` uint8 each.
         neutral_images (Sequence[str | Path | np.ndarray]): The ``N`` aligned neutral faces of
             the same sequences, in the same order.
+        refine (bool): Register each pair and keep the face region only; needs square
+            aligned crops (:func:`mmfmpn.masks.alignment.align_face`). Defaults to False.
 
     Returns:
         np.ndarray: ``(H, W)`` float64 in [0, 255].
@@ -53,13 +61,20 @@ def mean_absolute_difference(expressive_images: Sequence[FaceImage],
         neutral = _as_gray_array(neutral)
         if total is None:
             total = np.zeros(expressive.shape, dtype=np.float64)
+            if refine:
+                if expressive.shape[0] != expressive.shape[1]:
+                    raise ValueError(f'refine needs square aligned crops, got faces of '
+                                     f'{expressive.shape}; align them with align_face')
+                face, still = aligned_face_regions(expressive.shape[0])
         if expressive.shape != total.shape or neutral.shape != total.shape:
             raise ValueError(
                 f'faces differ in size: {expressive.shape} and '
                 f'{neutral.shape}, expected {total.shape}; align all faces '
                 'to the same crop size')
-        total += np.abs(
-            expressive.astype(np.float64) - neutral.astype(np.float64))
+        if refine:
+            expressive = refine_registration(expressive, neutral, still).image
+        difference = np.abs(expressive.astype(np.float64) - neutral.astype(np.float64))
+        total += difference * face if refine else difference
     return total / len(expressive_images)
 
 
@@ -88,7 +103,8 @@ def class_motion_masks(expressive_images: Sequence[FaceImage],
                        labels: Sequence[int],
                        num_classes: int,
                        class_names: Optional[Sequence[str]] = None,
-                       split_name: str = 'the given samples') -> np.ndarray:
+                       split_name: str = 'the given samples',
+                       refine: bool = False) -> np.ndarray:
     """The ground-truth motion mask of every class (paper Eq. 1).
 
     Pass only the training samples of a fold: the masks must not see the test subjects.
@@ -104,6 +120,8 @@ def class_motion_masks(expressive_images: Sequence[FaceImage],
             to None (indices only).
         split_name (str): What the samples are, for error messages, e.g. ``'fold 3'``.
             Defaults to ``'the given samples'``.
+        refine (bool): Register each pair beyond five points and keep the face region only
+            (see :func:`mean_absolute_difference`). Defaults to False.
 
     Returns:
         np.ndarray: ``(C, H, W)`` uint8 masks in [0, 255], one per class in index order.
@@ -134,7 +152,7 @@ def class_motion_masks(expressive_images: Sequence[FaceImage],
                 'whose training subjects show every class')
         mean_difference = mean_absolute_difference(
             [expressive_images[i] for i in sample_indices],
-            [neutral_images[i] for i in sample_indices])
+            [neutral_images[i] for i in sample_indices], refine=refine)
         masks.append(equalize_motion_mask(mean_difference))
     return np.stack(masks)
 
