@@ -1,8 +1,10 @@
-"""FMPN end to end on a synthetic CK+, on a CPU, in minutes (``make demo``).
+"""FMPN end to end on a CK+-layout set of real faces, on a CPU, in minutes (``make demo``).
 
 Steps, each skipped when its output exists (so a re-run resumes):
 
-1. ``tools/dataset_converters/make_synthetic_ckplus.py``: raw CK+ tree
+1. ``tools/dataset_converters/make_real_face_ckplus.py`` (default: 30 real London people,
+   ``assets/london_faces``, posing the seven expressions, plus their real smiles) or, with
+   ``--faces drawn``, ``make_synthetic_ckplus.py`` (drawn faces): raw CK+ tree
    (frames, landmarks, emotion files) -> ``OUT/raw``
 2. ``tools/dataset_converters/prepare_ckplus.py``: aligned 70x70 faces and
    subject-independent folds -> ``OUT/ckplus``
@@ -38,7 +40,7 @@ _ECHOED = ('[fold', 'Epoch(', 'accuracy', 'Summary:',
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description='Generate a synthetic CK+, prepare it, build the motion '
+        description='Generate a CK+-layout set (real or drawn faces), prepare it, build the motion '
         'masks, train and test FMPN on held-out subjects. Finished steps are '
         'skipped on a re-run.')
     parser.add_argument(
@@ -53,10 +55,18 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         default=[0],
         help='cross-validation folds to run, of 10 (default: 0)')
     parser.add_argument(
+        '--faces',
+        choices=('real', 'drawn'),
+        default='real',
+        help='real: expressions made from the real London faces shipped in '
+        'assets/london_faces (30 people, 240 sequences); drawn: the parametric '
+        'synthetic faces (default: real)')
+    parser.add_argument(
         '--subjects',
         type=int,
         default=40,
-        help='synthetic subjects (default: 40, about 520 expressive images)')
+        help='drawn faces only: synthetic subjects (default: 40, about 520 '
+        'expressive images)')
     parser.add_argument(
         '--seed', type=int, default=0, help='synthetic data seed (default: 0)')
     parser.add_argument(
@@ -147,9 +157,14 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     work_dir = osp.join(out_dir, 'kfold')
     os.makedirs(out_dir, exist_ok=True)
 
-    print(f'[1/4] synthetic raw CK+ -> {raw_dir}', flush=True)
+    print(f'[1/4] raw CK+ of {args.faces} faces -> {raw_dir}', flush=True)
     if osp.isdir(raw_dir):
         print('      exists, skipped')
+    elif args.faces == 'real':
+        build_in_place(raw_dir, lambda scratch: [
+            'tools/dataset_converters/make_real_face_ckplus.py', scratch,
+            '--seed', str(args.seed)
+        ])
     else:
         build_in_place(raw_dir, lambda scratch: [
             'tools/dataset_converters/make_synthetic_ckplus.py', scratch,
@@ -172,10 +187,11 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     # make_masks writes the montage after the fold's class masks.
     missing = [fold for fold, path in montages.items() if not osp.isfile(path)]
     if missing:
+        # Real faces: the real smiles are separate photos, registered beyond five points.
         run_step([
             'tools/make_masks.py', data_root, '--folds',
             *map(str, missing), '--no-all-subjects', '--overwrite'
-        ])
+        ] + (['--refine-registration'] if args.faces == 'real' else []))
     else:
         print('      exist, skipped')
 
