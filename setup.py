@@ -90,6 +90,10 @@ if __name__ == '__main__':
             'mmcv-lite>=2.0.0,<2.2.0',
             'numpy',
             'opencv-python',
+            # Delaunay mesh of the real-face expression warp.
+            'scipy',
+            # ROC AUC of the real-photo smile check.
+            'scikit-learn',
             # Face detector of the inference API: only the MTCNN weights
             # inside the wheel are used (run in PyTorch); its TensorFlow code
             # never is.

@@ -30,7 +30,8 @@ from ..synthetic.ckplus import (_prepare_out_dir, CKPLUS_FOLDERS, format_emotion
                                 format_landmarks)
 from ..synthetic.face_model import sample_expression_action_units
 from .expression_transfer import interocular_distance, landmark_motion, warp_to_landmarks
-from .photo_rendering import crease_shading, lighting_field, render_mouth_interior
+from .photo_rendering import (crease_shading, lighting_field, mouth_opening,
+                              render_mouth_interior)
 
 #: The folder of London crops shipped with the repository.
 DEFAULT_FACES_DIR = Path(__file__).resolve().parents[3] / 'assets' / 'london_faces'
@@ -201,6 +202,7 @@ def render_sequence_frames(plan: SequencePlan) -> List[tuple]:
                                                       rng.uniform(*_PEAK_INTENSITY), rng)
         apex_landmarks = landmarks + landmark_motion(landmarks, action_units)
     eye_distance = interocular_distance(landmarks)
+    closed_mouth = max(1.0, mouth_opening(landmarks) + 0.5)
     centre = landmarks[27:36].mean(axis=0)
     base = dict(shift=rng.uniform(-0.08, 0.08, 2) * eye_distance, angle=rng.uniform(-3, 3),
                 scale=rng.uniform(0.96, 1.04))
@@ -222,7 +224,7 @@ def render_sequence_frames(plan: SequencePlan) -> List[tuple]:
             frame_units = {name: value * intensity for name, value in action_units.items()}
             moved = landmarks + landmark_motion(landmarks, frame_units)
             image = warp_to_landmarks(face.neutral, landmarks, moved)
-            image = render_mouth_interior(image, moved)
+            image = render_mouth_interior(image, moved, closed_mouth)
             image = image * (1 + crease_shading(moved, frame_units, shape))
         gradient_x, gradient_y, curvature, gain = light + progress * light_drift
         image = image * gain * lighting_field(moved, shape, gradient_x, gradient_y, curvature)

@@ -37,7 +37,7 @@ def mouth_opening(landmarks: np.ndarray) -> float:
 
 
 def render_mouth_interior(image: np.ndarray, landmarks: np.ndarray,
-                          min_opening: float = 0.5) -> np.ndarray:
+                          min_opening: float = 1.0) -> np.ndarray:
     """Paint the mouth cavity and teeth between parted lips.
 
     The opening is the polygon of the inner lip landmarks (60-67). Inside it, upper teeth hang
@@ -50,7 +50,8 @@ def render_mouth_interior(image: np.ndarray, landmarks: np.ndarray,
             its lips lie on ``landmarks``.
         landmarks (np.ndarray): ``(68, 2)`` landmarks of the frame, pixels.
         min_opening (float): Below this gap (pixels) the lips count as closed and the image is
-            returned unchanged. Defaults to 0.5.
+            returned unchanged; pass the neutral face's gap plus a margin for faces annotated
+            with slightly parted lips. Defaults to 1.
 
     Returns:
         np.ndarray: ``(H, W)`` float32 frame with the mouth interior painted.
