@@ -17,7 +17,8 @@ import cv2
 import numpy as np
 
 from .alignment import (REFERENCE_FIVE_POINTS, alignment_matrix, estimate_similarity_transform,
-                        five_points_from_68, transform_points)
+                        transform_points)
+from .landmarks import five_points_from_68
 
 _ECC_ITERATIONS = 100
 _ECC_EPSILON = 1e-5
@@ -26,9 +27,9 @@ _ECC_EPSILON = 1e-5
 @functools.lru_cache(maxsize=1)
 def _average_face_68() -> np.ndarray:
     # Imported here: the masks package does not otherwise depend on the face model.
-    from mmfmpn.datasets.real_faces.expression_transfer import reference_identity
-    from mmfmpn.datasets.synthetic.face_model import build_face
-    return build_face(reference_identity(), {}).landmarks
+    from mmfmpn.synthesis.real_faces.expression_transfer import reference_identity
+    from mmfmpn.synthesis.face_model import face_landmarks
+    return face_landmarks(reference_identity(), {})
 
 
 def reference_landmarks(crop_size: int = 70) -> np.ndarray:

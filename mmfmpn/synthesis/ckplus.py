@@ -227,7 +227,7 @@ def write_sequence(plan: SequencePlan, out_dir: Path) -> int:
     return num_frames
 
 
-def _prepare_out_dir(out_dir: Path, overwrite: bool) -> None:
+def prepare_out_dir(out_dir: Path, overwrite: bool) -> None:
     """Refuse a non-empty output folder unless asked to overwrite, then clear our folders."""
     if out_dir.exists() and not out_dir.is_dir():
         raise NotADirectoryError(f'{out_dir} exists and is not a folder; choose another OUT')
@@ -273,7 +273,7 @@ def generate_synthetic_ckplus(out_dir: str,
     if num_workers < 1:
         raise ValueError(f'num_workers must be at least 1, got {num_workers}')
     root = Path(out_dir)
-    _prepare_out_dir(root, overwrite)
+    prepare_out_dir(root, overwrite)
 
     plans = [plan for number in subject_numbers(num_subjects, seed)
              for plan in plan_subject(seed, number)]

@@ -543,6 +543,21 @@ def build_face(identity: FaceIdentity, action_units: Mapping[str, float]) -> Fac
     return FaceDrawing(landmarks, paint, fine, broad)
 
 
+def face_landmarks(identity: FaceIdentity, action_units: Mapping[str, float]) -> np.ndarray:
+    """The 68 landmarks of :func:`build_face` without drawing anything (ten times cheaper).
+
+    Args:
+        identity (FaceIdentity): The subject.
+        action_units (Mapping[str, float]): Intensities in [0, 1]; missing ones are off.
+
+    Returns:
+        np.ndarray: ``(68, 2)`` float64 iBUG landmarks in face units.
+    """
+    au = _complete_action_units(action_units)
+    bridge, nostril_base, _, _ = _nose_points(identity, au)
+    return _landmarks(identity, au, bridge, nostril_base)
+
+
 def _landmarks(identity: FaceIdentity, au: dict, bridge: np.ndarray,
                nostril_base: np.ndarray) -> np.ndarray:
     """The 68 iBUG landmarks, sampled from the same curves that are drawn."""

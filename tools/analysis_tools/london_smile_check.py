@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from mmfmpn.apis import FMPNInferencer
-from mmfmpn.datasets.real_faces.london_assets import HELD_OUT_SUBJECTS
+from mmfmpn.synthesis.real_faces.london_assets import HELD_OUT_SUBJECTS
 from mmfmpn.evaluation.smile_check import PairScores, smile_check_summary
 
 

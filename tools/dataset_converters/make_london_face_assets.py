@@ -5,7 +5,7 @@ Example (how ``assets/london_faces`` was made)::
     python tools/dataset_converters/make_london_face_assets.py \\
         ../shared/reference/london-faces assets/london_faces
 
-People in ``mmfmpn.datasets.real_faces.london_assets.HELD_OUT_SUBJECTS`` are left out, so
+People in ``mmfmpn.synthesis.real_faces.london_assets.HELD_OUT_SUBJECTS`` are left out, so
 the demo model can be tested on London people it never saw.
 """
 import argparse
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from mmfmpn.datasets.converters.common import DetectedLandmarks
-from mmfmpn.datasets.real_faces.london_assets import (HELD_OUT_SUBJECTS,
+from mmfmpn.synthesis.real_faces.london_assets import (HELD_OUT_SUBJECTS,
                                                       build_face_assets)
 
 

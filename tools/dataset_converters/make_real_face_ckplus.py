@@ -13,7 +13,7 @@ import os
 import sys
 import time
 
-from mmfmpn.datasets.real_faces.ckplus import DEFAULT_FACES_DIR, generate_real_face_ckplus
+from mmfmpn.synthesis.real_faces.ckplus import DEFAULT_FACES_DIR, generate_real_face_ckplus
 
 
 def parse_args(argv=None) -> argparse.Namespace:

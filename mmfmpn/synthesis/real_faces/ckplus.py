@@ -9,7 +9,7 @@ person's real smile gives an eighth sequence, labelled happy: the neutral photo 
 smiling photo (both warped onto in-between landmarks and cross-dissolved), ending on the real
 smile. A small head drift, exposure drift and sensor noise run through every sequence.
 
-The layout is that of :mod:`mmfmpn.datasets.synthetic.ckplus` (``cohn-kanade-images``,
+The layout is that of :mod:`mmfmpn.synthesis.ckplus` (``cohn-kanade-images``,
 ``Landmarks``, ``Emotion``), so ``prepare_ckplus.py``, ``make_masks.py`` and ``kfold.py`` read
 it unchanged. Frames are ``crop_size`` square gray PNGs.
 """
@@ -22,13 +22,13 @@ from typing import List, NamedTuple, Optional, Union
 
 import cv2
 import numpy as np
-from mmengine.utils import ProgressBar
 
-from mmfmpn.masks.image_io import read_gray_image, write_bytes_atomic
-from ..categories import CKPLUS_CLASSES
-from ..synthetic.ckplus import (_prepare_out_dir, CKPLUS_FOLDERS, format_emotion,
-                                format_landmarks)
-from ..synthetic.face_model import sample_expression_action_units
+from mmfmpn.datasets.categories import CKPLUS_CLASSES
+from mmfmpn.masks.image_io import read_gray_image
+from mmfmpn.utils.file_io import write_bytes_atomic
+from mmfmpn.utils.progress import track_progress
+from ..ckplus import CKPLUS_FOLDERS, format_emotion, format_landmarks, prepare_out_dir
+from ..face_model import sample_expression_action_units
 from .expression_transfer import interocular_distance, landmark_motion, warp_to_landmarks
 from .photo_rendering import (crease_shading, lighting_field, mouth_opening,
                               render_mouth_interior)
@@ -38,7 +38,7 @@ DEFAULT_FACES_DIR = Path(__file__).resolve().parents[3] / 'assets' / 'london_fac
 #: Expression name of a sequence that ends on the person's real smiling photo.
 REAL_SMILE = 'real smile'
 
-_FRAMES_PER_SEQUENCE = (6, 10)
+_FRAMES_PER_SEQUENCE = (5, 8)
 _PEAK_INTENSITY = (0.6, 1.0)
 _HAPPY_MOTION = {'AU6': 1.0, 'AU12': 1.0}
 _PNG_PARAMS = (cv2.IMWRITE_PNG_COMPRESSION, 1)
@@ -276,7 +276,7 @@ def generate_real_face_ckplus(out_dir: str,
     """Write a CK+ tree of real people posing the seven CK+ expressions.
 
     The shipped 30 London people give 240 labelled sequences (30 of them real smiles) and
-    about 1,900 frames of 128 px.
+    about 1,550 frames of 128 px.
 
     Args:
         out_dir (str): Output folder; it must be empty or new unless ``overwrite``.
@@ -298,15 +298,14 @@ def generate_real_face_ckplus(out_dir: str,
     faces = read_faces(faces_dir)
     plans = plan_sequences(faces, seed)
     root = Path(out_dir)
-    _prepare_out_dir(root, overwrite)
+    prepare_out_dir(root, overwrite)
     write = functools.partial(write_sequence, out_dir=root)
-    progress = ProgressBar(len(plans)) if show_progress else None
     frames = 0
     with (multiprocessing.Pool(num_workers) if num_workers > 1 else nullcontext()) as pool:
-        for num_frames in (pool.imap(write, plans) if pool else map(write, plans)):
+        for num_frames in track_progress(pool.imap(write, plans) if pool else map(write, plans),
+                                         f'Rendering {len(plans)} sequences', total=len(plans),
+                                         enabled=show_progress):
             frames += num_frames
-            if progress is not None:
-                progress.update()
     return dict(subjects=len(faces), sequences=len(plans),
                 real_smiles=sum(plan.expression == REAL_SMILE for plan in plans),
                 frames=frames,

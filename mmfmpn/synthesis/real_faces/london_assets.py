@@ -21,8 +21,9 @@ import cv2
 import numpy as np
 
 from mmfmpn.masks.alignment import estimate_similarity_transform, transform_points
-from mmfmpn.masks.image_io import read_image_file, write_png_atomic, write_text_atomic
+from mmfmpn.masks.image_io import read_image_file, write_png_atomic
 from mmfmpn.masks.registration import refine_registration, still_region
+from mmfmpn.utils.file_io import write_text_atomic
 from .landmarks import london_to_ibug68
 
 #: Credit line required by the London Set's CC BY 4.0 licence.

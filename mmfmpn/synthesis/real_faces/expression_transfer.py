@@ -1,7 +1,7 @@
 """Move a real face into an expression: FACS landmark motion, then a landmark-driven warp.
 
 The action-unit motion comes from the synthetic face model
-(:mod:`mmfmpn.datasets.synthetic.face_model`): the model's 68 landmarks of a reference identity
+(:mod:`mmfmpn.synthesis.face_model`): the model's 68 landmarks of a reference identity
 at rest and showing the action units give a displacement per landmark in face units, which a
 similarity fitted from the model's neutral landmarks to the real ones carries into the photo.
 The photo then follows its landmarks through a piecewise-affine warp over a Delaunay mesh of
@@ -18,7 +18,7 @@ import numpy as np
 from scipy.spatial import Delaunay
 
 from mmfmpn.masks.alignment import estimate_similarity_transform
-from ..synthetic.face_model import FaceIdentity, build_face
+from ..face_model import FaceIdentity, face_landmarks
 
 _NUM_REFERENCE_SAMPLES = 256
 # Guide points closer than this (pixels) to an earlier control point are dropped: the Delaunay
@@ -52,7 +52,7 @@ def landmark_motion(landmarks: np.ndarray, action_units: Mapping[str, float]) ->
     Args:
         landmarks (np.ndarray): ``(68, 2)`` iBUG landmarks of the neutral face, pixels.
         action_units (Mapping[str, float]): Intensities in [0, 1] keyed by the names of
-            :data:`mmfmpn.datasets.synthetic.face_model.ACTION_UNITS`; missing ones are off.
+            :data:`mmfmpn.synthesis.face_model.ACTION_UNITS`; missing ones are off.
 
     Returns:
         np.ndarray: ``(68, 2)`` float64 displacement in pixels; zero for no action unit.
@@ -65,8 +65,8 @@ def landmark_motion(landmarks: np.ndarray, action_units: Mapping[str, float]) ->
     if landmarks.shape != (68, 2):
         raise ValueError(f'expected (68, 2) landmarks, got shape {landmarks.shape}')
     identity = reference_identity()
-    neutral = build_face(identity, {}).landmarks
-    expressive = build_face(identity, action_units).landmarks
+    neutral = face_landmarks(identity, {})
+    expressive = face_landmarks(identity, action_units)
     linear = estimate_similarity_transform(neutral, landmarks)[:, :2]
     return (expressive - neutral) @ linear.T
 
