@@ -8,13 +8,12 @@ import numpy as np
 import pytest
 
 from mmfmpn.synthesis.real_faces.ckplus import (DEFAULT_FACES_DIR, REAL_SMILE,
-                                               generate_real_face_ckplus, plan_sequences,
-                                               read_faces)
-from mmfmpn.synthesis.real_faces.expression_transfer import (landmark_motion,
-                                                            warp_to_landmarks)
+                                                generate_real_face_ckplus, plan_sequences,
+                                                read_faces)
+from mmfmpn.synthesis.real_faces.expression_transfer import landmark_motion, warp_to_landmarks
 from mmfmpn.synthesis.real_faces.landmarks import london_to_ibug68
 from mmfmpn.synthesis.real_faces.photo_rendering import (crease_shading, mouth_opening,
-                                                        render_mouth_interior)
+                                                         render_mouth_interior)
 from mmfmpn.evaluation.smile_check import PairScores, smile_check_summary
 from mmfmpn.masks.registration import (aligned_face_regions, face_region,
                                        refine_registration)

@@ -4,6 +4,7 @@ The mask of class ``c`` is the mean, over the training samples of that class, of
 difference between the aligned expressive face and the aligned neutral face of the same
 sequence, histogram-equalised to the full 8-bit range.
 """
+import warnings
 from pathlib import Path
 from typing import Optional, Sequence, Union
 
@@ -56,7 +57,7 @@ def mean_absolute_difference(expressive_images: Sequence[FaceImage],
     if len(expressive_images) == 0:
         raise ValueError('need at least one expressive/neutral pair')
     total = None
-    for expressive, neutral in zip(expressive_images, neutral_images):
+    for pair_index, (expressive, neutral) in enumerate(zip(expressive_images, neutral_images)):
         expressive = _as_gray_array(expressive)
         neutral = _as_gray_array(neutral)
         if total is None:
@@ -72,7 +73,11 @@ def mean_absolute_difference(expressive_images: Sequence[FaceImage],
                 f'{neutral.shape}, expected {total.shape}; align all faces '
                 'to the same crop size')
         if refine:
-            expressive = refine_registration(expressive, neutral, still).image
+            registration = refine_registration(expressive, neutral, still)
+            if not registration.converged:
+                warnings.warn(f'dense registration of pair {pair_index} did not '
+                              'converge; its five-point alignment is used as is')
+            expressive = registration.image
         difference = np.abs(expressive.astype(np.float64) - neutral.astype(np.float64))
         total += difference * face if refine else difference
     return total / len(expressive_images)

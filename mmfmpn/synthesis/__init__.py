@@ -1,5 +1,6 @@
 """Synthetic data: a parametric face posing the seven CK+ expressions, written in the raw CK+
-layout (:mod:`.ckplus`, :mod:`.face_model`), and a tiny aligned stand-in (:mod:`.tiny_ckplus`).
+layout (:mod:`.ckplus`, :mod:`.face_model`), real photos moved through the same expressions
+(:mod:`.real_faces`), and a tiny aligned stand-in (:mod:`.tiny_ckplus`).
 
 Generators, not datasets: they write files that the converters and dataset classes read.
 """

@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from mmfmpn.datasets.converters.common import DetectedLandmarks
-from mmfmpn.synthesis.real_faces.london_assets import (HELD_OUT_SUBJECTS,
-                                                      build_face_assets)
+from mmfmpn.synthesis.real_faces.london_assets import HELD_OUT_SUBJECTS, build_face_assets
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
