@@ -131,6 +131,9 @@ def test_demo_fast_configs_are_the_fast_configs_at_demo_scale():
             generator.pop('init_cfg', None)
         assert generators[0] == generators[1]
         assert real.optim_wrapper == small.optim_wrapper
+    # The CPU layout of the fusion net is the fast configs' opt-in.
+    assert fast[1].model.fusion == demo[1].model.fusion
+    assert fast[1].model.fusion.channels_last_convs
     assert fast[0].optim_wrapper.optimizer.lr == 1e-3
     assert fast[1].optim_wrapper.optimizer.lr == 1e-4
     custom = fast[1].optim_wrapper.paramwise_cfg.custom_keys

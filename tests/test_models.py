@@ -79,9 +79,12 @@ def test_prior_fusion_net_shape_range_and_layers():
 
 def test_prior_fusion_net_channels_last_convs_change_no_result():
     torch.manual_seed(0)
-    plain = MODELS.build(dict(type='PriorFusionNet', cpu_channels_last_convs=False))
-    fast = MODELS.build(dict(type='PriorFusionNet'))
+    plain = MODELS.build(dict(type='PriorFusionNet'))
+    fast = MODELS.build(dict(type='PriorFusionNet', channels_last_convs=True))
     fast.load_state_dict(plain.state_dict())
+    # Opt-in: the default model runs every layer in the default layout.
+    assert not plain.to_image._forward_pre_hooks
+    assert fast.to_image._forward_pre_hooks
     rgb = torch.rand(2, 3, 24, 24)
     results = []
     for pfn in (plain, fast):

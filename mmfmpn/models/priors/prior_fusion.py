@@ -9,12 +9,10 @@ from mmpretrain.registry import MODELS
 from .residual_block import ResidualBlock
 
 
-def _to_channels_last_on_cpu(module: nn.Module, args: tuple) -> tuple:
-    """Forward pre-hook: a CPU conv input goes channels-last."""
-    x = args[0]
-    if x.device.type != 'cpu':
-        return args
-    return (x.contiguous(memory_format=torch.channels_last), ) + args[1:]
+def _to_channels_last(module: nn.Module, args: tuple) -> tuple:
+    """Forward pre-hook: the conv input goes channels-last."""
+    return (args[0].contiguous(memory_format=torch.channels_last),
+            ) + args[1:]
 
 
 def _to_contiguous(module: nn.Module, args: tuple,
@@ -35,13 +33,14 @@ class PriorFusionNet(BaseModule):
     Args:
         norm_cfg (dict, optional): Norm layer config. Defaults to None, which
             means ``dict(type='BN')``.
-        cpu_channels_last_convs (bool): Run the convolutions on CPU tensors
-            channels-last and everything else in the default layout. oneDNN's
-            3-channel convolutions are about 2.5x faster channels-last
-            (forward + backward), while PyTorch's CPU batch norm of 3
-            channels is several times slower there; at 299 px this takes a
-            third off the fusion net's training step. Same results up to
-            float rounding; CUDA tensors are left alone. Defaults to True.
+        channels_last_convs (bool): Run the convolutions channels-last and
+            everything else in the default layout; same results up to float
+            rounding, same checkpoints. A memory-layout choice for CPUs:
+            oneDNN's 3-channel convolutions are about 2.5x faster
+            channels-last (forward + backward), while PyTorch's CPU batch
+            norm of 3 channels is several times slower there, so at 299 px
+            this takes a third off the fusion net's CPU training step. The
+            CPU configs (``fmpn-fast_*``) set it. Defaults to False.
         init_cfg (dict | list[dict], optional): Initialisation config.
             Defaults to None.
 
@@ -53,7 +52,7 @@ class PriorFusionNet(BaseModule):
 
     def __init__(self,
                  norm_cfg: Optional[dict] = None,
-                 cpu_channels_last_convs: bool = True,
+                 channels_last_convs: bool = False,
                  init_cfg: Optional[Union[dict, list]] = None):
         super().__init__(init_cfg=init_cfg)
         norm_cfg = norm_cfg or dict(type='BN')
@@ -62,10 +61,10 @@ class PriorFusionNet(BaseModule):
             1, 3, 3, padding=1, norm_cfg=norm_cfg)
         self.res_block = ResidualBlock(3, norm_cfg=norm_cfg)
         self.to_image = nn.Conv2d(3, 3, 3, padding=1, bias=False)
-        if cpu_channels_last_convs:
+        if channels_last_convs:
             for conv in self.modules():
                 if isinstance(conv, nn.Conv2d):
-                    conv.register_forward_pre_hook(_to_channels_last_on_cpu)
+                    conv.register_forward_pre_hook(_to_channels_last)
                     conv.register_forward_hook(_to_contiguous)
 
     def forward(self, rgb: torch.Tensor,
