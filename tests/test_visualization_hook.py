@@ -74,8 +74,14 @@ def test_validation_logs_grid_to_every_backend(tmp_path):
 
 
 def test_interval_and_samples_without_masks():
+    """Rows come from what the validation forward computed: the prior runs
+    once per batch, and fused images are attached only while rows are
+    collected."""
     cfg = Config.fromfile(str(TINY_CONFIG))
     model = MODELS.build(cfg.model).eval()
+    prior_runs = []
+    model.mask_generator.register_forward_hook(
+        lambda *args: prior_runs.append(1))
     logged = []
     runner = SimpleNamespace(
         model=model,
@@ -83,19 +89,29 @@ def test_interval_and_samples_without_masks():
             add_image=lambda name, image, step: logged.append(
                 (image, step))),
         val_dataloader=SimpleNamespace(
-            dataset=SimpleNamespace(metainfo=dict(classes=('a', 'b')))),
+            dataset=SimpleNamespace(metainfo=dict(classes=tuple(
+                'abcdefg'[:model.head.num_classes])))),
         log_processor=SimpleNamespace(by_epoch=True),
         epoch=3,
         iter=30)
     inputs = [torch.randint(0, 256, (3, 28, 28), dtype=torch.uint8)] * 3
-    outputs = [
-        DataSample().set_gt_label(0).set_pred_label(1) for _ in range(3)
-    ]
     hook = MotionMaskVisualizationHook(num_samples=2, interval=2)
+    attached = []
     for _ in range(3):
         hook.before_val_epoch(runner)
-        hook.after_val_iter(runner, 0, dict(inputs=inputs), outputs)
+        batch = dict(
+            inputs=inputs,
+            data_samples=[DataSample().set_gt_label(0) for _ in range(3)])
+        with torch.no_grad():
+            outputs = model.val_step(batch)
+        attached.append('pred_fused_image' in outputs[0])
+        hook.after_val_iter(runner, 0, batch, outputs)
+        # Two rows are enough: later batches carry no fused images.
+        assert not model.attach_fused_image
         hook.after_val_epoch(runner)
+    assert len(prior_runs) == 3  # one forward per validation, no rerun
+    assert attached == [True, False, True]
     assert len(logged) == 2  # the 1st and the 3rd validation
     image, step = logged[0]
     assert step == 3 and image.shape == (20 + 2 * 132, 4 * 132, 3)
+    assert outputs[0].pred_fused_image.shape == (3, 28, 28)

@@ -51,6 +51,8 @@ class MotionMaskVisualizationHook(Hook):
     every backend of the config's ``visualizer.vis_backends``: PNG files
     under ``work_dir/TIMESTAMP/vis_data/vis_image/`` with the default
     ``LocalVisBackend``, TensorBoard images with ``TensorboardVisBackend``.
+    The rows show what the validation forward computed (the model attaches
+    its fused images while the hook collects rows); nothing runs twice.
 
     Add it with ``custom_hooks = [dict(type='MotionMaskVisualizationHook')]``.
 
@@ -87,6 +89,7 @@ class MotionMaskVisualizationHook(Hook):
         self._rows = []
         self._active = is_main_process() and (
             self._validations - 1) % self.interval == 0
+        self._attach_fused_image(runner, self._active)
 
     def after_val_iter(self,
                        runner,
@@ -96,22 +99,21 @@ class MotionMaskVisualizationHook(Hook):
         if not self._active or len(self._rows) >= self.num_samples:
             return
         count = min(self.num_samples - len(self._rows), len(outputs))
-        model = runner.model.module if is_model_wrapper(
-            runner.model) else runner.model
-        inputs = data_batch['inputs'][:count]
-        with torch.no_grad():
-            # The batch the loop saw is still raw (uint8 BGR); redo its
-            # preprocessing for these few faces only.
-            faces = model.data_preprocessor(dict(inputs=inputs),
-                                            False)['inputs']
-            motion_masks, fused = model.generate_prior(faces)
+        # BGR -> RGB as the preprocessor did for the model.
+        to_rgb = getattr(
+            self._model(runner).data_preprocessor, '_channel_conversion',
+            False)
         classes = self._classes(runner)
         for index in range(count):
+            face = data_batch['inputs'][index]
             self._rows.append(
-                self._row(faces[index], motion_masks[index, 0], fused[index],
-                          outputs[index], classes))
+                self._row(face.flip(0) if to_rgb else face, outputs[index],
+                          classes))
+        if len(self._rows) >= self.num_samples:
+            self._attach_fused_image(runner, False)
 
     def after_val_epoch(self, runner, metrics=None) -> None:
+        self._attach_fused_image(runner, False)
         if not self._active or not self._rows:
             return
         grid = np.vstack([self._header()] + self._rows)
@@ -119,6 +121,18 @@ class MotionMaskVisualizationHook(Hook):
         step = runner.epoch if runner.log_processor.by_epoch else runner.iter
         runner.visualizer.add_image(self.name, grid, step=step)
         self._rows = []
+
+    @staticmethod
+    def _model(runner):
+        model = runner.model
+        return model.module if is_model_wrapper(model) else model
+
+    def _attach_fused_image(self, runner, attach: bool) -> None:
+        """Ask ``FMPNClassifier.predict`` for the fused images it computes
+        anyway, while this hook still collects rows."""
+        model = self._model(runner)
+        if hasattr(model, 'attach_fused_image'):
+            model.attach_fused_image = attach
 
     @staticmethod
     def _classes(runner) -> Optional[Sequence[str]]:
@@ -133,22 +147,21 @@ class MotionMaskVisualizationHook(Hook):
         return cv2.copyMakeBorder(tile, _BORDER, _BORDER, _BORDER, _BORDER,
                                   cv2.BORDER_CONSTANT, value=(255, 255, 255))
 
-    def _row(self, face: torch.Tensor, motion_mask: torch.Tensor,
-             fused: torch.Tensor, sample, classes) -> np.ndarray:
+    def _row(self, face: torch.Tensor, sample, classes) -> np.ndarray:
         """One grid row: face, generated mask, ground-truth mask, fused.
 
         Args:
-            face (Tensor): ``(3, H, W)`` RGB in [0, 1].
-            motion_mask (Tensor): ``(H, W)`` in [0, 1].
-            fused (Tensor): ``(3, H, W)`` fused image.
+            face (Tensor): ``(3, H, W)`` RGB in [0, 255], the batch input.
             sample (DataSample): The sample's prediction, with
-                ``gt_motion_mask`` when the pipeline loads it.
+                ``pred_motion_mask`` ``(1, H, W)`` in [0, 1], and
+                ``pred_fused_image`` ``(3, H, W)`` and ``gt_motion_mask``
+                when the model and the pipeline give them.
             classes (Sequence[str], optional): Class names.
 
         Returns:
             np.ndarray: ``(tile + border, 4 * (tile + border), 3)`` uint8 RGB.
         """
-        face_rgb = (face.clamp(0, 1) * 255).round().byte().permute(
+        face_rgb = face.float().clamp(0, 255).round().byte().permute(
             1, 2, 0).cpu().numpy()
         face_tile = self._tile(face_rgb)
 
@@ -167,12 +180,21 @@ class MotionMaskVisualizationHook(Hook):
                 gt_mask = gt_mask / 255
             gt_tile = self._tile(_heat(gt_mask[0].cpu().numpy()))
         else:
-            gt_tile = self._tile(np.full_like(face_rgb, 128))
-            _text(gt_tile, 'no mask', 14)
-        generated_tile = self._tile(_heat(motion_mask.float().cpu().numpy()))
-        fused_tile = self._tile(
-            _stretch(fused.float().permute(1, 2, 0).cpu().numpy()))
+            gt_tile = self._blank_tile(face_rgb, 'no mask')
+        generated_tile = self._tile(
+            _heat(sample.pred_motion_mask[0].float().cpu().numpy()))
+        if 'pred_fused_image' in sample:
+            fused_tile = self._tile(
+                _stretch(sample.pred_fused_image.float().permute(
+                    1, 2, 0).cpu().numpy()))
+        else:  # a stage-1 model runs no fusion
+            fused_tile = self._blank_tile(face_rgb, 'not run')
         return np.hstack([face_tile, generated_tile, gt_tile, fused_tile])
+
+    def _blank_tile(self, like: np.ndarray, text: str) -> np.ndarray:
+        tile = self._tile(np.full_like(like, 128))
+        _text(tile, text, 14)
+        return tile
 
     def _header(self) -> np.ndarray:
         cell = self.tile_size + 2 * _BORDER

@@ -44,6 +44,12 @@ class FMPNClassifier(ImageClassifier):
         data_preprocessor (dict, optional): Defaults to
             ``dict(type='FMPNDataPreprocessor')``, which gives RGB in [0, 1].
         init_cfg (dict, optional): Initialisation config. Defaults to None.
+
+    Attributes:
+        attach_fused_image (bool): Whether :meth:`predict` attaches the fused
+            image to each sample (``pred_fused_image``), so that hooks and
+            inferencers show it without running the prior again. False after
+            construction: ``tools/test.py --out`` keeps every sample whole.
     """
 
     def __init__(self,
@@ -75,6 +81,7 @@ class FMPNClassifier(ImageClassifier):
         self.mask_generator = MODELS.build(mask_generator)
         self.fusion = MODELS.build(fusion)
         self.mask_loss = None if mask_loss is None else MODELS.build(mask_loss)
+        self.attach_fused_image = False
         self.register_buffer('fused_mean', torch.tensor(fused_mean).view(1, 3, 1, 1), False)
         self.register_buffer('fused_std', torch.tensor(fused_std).view(1, 3, 1, 1), False)
 
@@ -152,11 +159,15 @@ class FMPNClassifier(ImageClassifier):
             data_samples (list[DataSample], optional): Annotations, if any.
 
         Returns:
-            list[DataSample]: With ``pred_label``, ``pred_score`` and
-            ``pred_motion_mask`` ``(1, H, W)`` in [0, 1].
+            list[DataSample]: With ``pred_label``, ``pred_score``,
+            ``pred_motion_mask`` ``(1, H, W)`` in [0, 1] and, with
+            :attr:`attach_fused_image`, ``pred_fused_image`` ``(3, H, W)`` (in
+            [0, 1] for ``PriorFusionNet``).
         """
         motion_mask, fused = self.generate_prior(inputs)
         predictions = self.head.predict(self.classify_fused(fused), data_samples, **kwargs)
-        for sample, mask in zip(predictions, motion_mask):
-            sample.set_field(mask, 'pred_motion_mask', dtype=torch.Tensor)
+        for index, sample in enumerate(predictions):
+            sample.set_field(motion_mask[index], 'pred_motion_mask', dtype=torch.Tensor)
+            if self.attach_fused_image:
+                sample.set_field(fused[index], 'pred_fused_image', dtype=torch.Tensor)
         return predictions
