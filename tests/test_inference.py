@@ -8,9 +8,8 @@ import pytest
 import torch
 
 from mmfmpn.apis import (CheckpointMismatchError, FMPNInferencer,
-                         MTCNNFaceDetector, fmpn_inference_config,
-                         init_fmpn_model, mtcnn_weights_dir,
-                         strip_motion_mask_transforms)
+                         MTCNNFaceDetector, init_fmpn_model,
+                         mtcnn_weights_dir)
 from mmfmpn.apis import face_detection
 from mmfmpn.datasets import CKPLUS_CLASSES
 from mmfmpn.masks import REFERENCE_FIVE_POINTS
@@ -51,38 +50,65 @@ def london_annotations():
     return json.loads((LONDON_FACES / 'annotations.json').read_text())
 
 
-def test_strip_motion_mask_transforms_keeps_image_geometry():
-    pipeline = fmpn_inference_config(
-        TINY_CONFIG).test_dataloader.dataset.pipeline
-    assert [t['type'] for t in pipeline] == [
-        'LoadImageFromFile', 'Resize', 'CenterCrop', 'PackInputs'
-    ]
-    assert list(pipeline[-1]['algorithm_keys']) == []
-    original = [
-        dict(type='LoadMotionMask'),
-        dict(type='LandmarkPriorMask', blend=0.5),
-        dict(type='PackInputs')
-    ]
-    assert [t['type'] for t in strip_motion_mask_transforms(original)
-            ] == ['PackInputs']
-    assert len(original) == 3
+def test_test_pipeline_passes_inferencer_images_but_not_maskless_samples():
+    """The motion-mask transforms pass images given in memory (no img_path)
+    through, so the stock inferencer can use a config's test pipeline; a
+    dataset sample without its mask stays an error."""
+    from mmengine.config import Config
+    from mmengine.dataset import Compose
+    from mmengine.registry import init_default_scope
+
+    from mmpretrain.registry import TRANSFORMS
+    init_default_scope('mmpretrain')
+    cfg = Config.fromfile(str(TINY_CONFIG))
+    for name in ('train_dataloader', 'test_dataloader'):
+        pipeline = Compose([
+            TRANSFORMS.build(t) for t in cfg[name].dataset.pipeline[1:]
+        ])
+        face = random_face(0)
+        packed = pipeline(dict(img=face, img_shape=(70, 70),
+                               ori_shape=(70, 70)))
+        assert packed['inputs'].shape == (3, 28, 28)
+        assert 'gt_motion_mask' not in packed['data_samples']
+        with pytest.raises(KeyError, match='face.png has no motion_mask_path'):
+            pipeline(dict(img=face, img_path='face.png'))
+    for transform in (dict(type='MotionMaskToTensor'),
+                      dict(type='MotionMaskBroadcaster', transforms=[]),
+                      dict(type='LandmarkPriorMask')):
+        with pytest.raises(KeyError, match='face.png has no'):
+            TRANSFORMS.build(transform)(
+                dict(img=random_face(0), img_path='face.png'))
 
 
 def test_predictions_are_probabilities_with_masks(aligned_inferencer):
-    results = aligned_inferencer([random_face(0), random_face(1)],
-                                 return_fused=True)
+    results = aligned_inferencer([random_face(0), random_face(1)])
     for result in results:
-        assert result.ok, result.error
-        assert result.pred_scores.shape == (len(CKPLUS_CLASSES), )
-        assert result.pred_scores.sum() == pytest.approx(1, abs=1e-5)
-        assert result.pred_class == CKPLUS_CLASSES[result.pred_label]
-        assert result.pred_label == int(result.pred_scores.argmax())
-        assert result.motion_mask.shape == (28, 28)
-        assert 0 <= result.motion_mask.min() <= result.motion_mask.max() <= 1
-        assert result.face.shape == result.fused_image.shape == (28, 28, 3)
-        assert 0 <= result.fused_image.min() <= result.fused_image.max() <= 1
+        assert result['error'] is None, result['error']
+        assert result['source'].startswith('array[')
+        assert result['pred_scores'].shape == (len(CKPLUS_CLASSES), )
+        assert result['pred_scores'].sum() == pytest.approx(1, abs=1e-5)
+        assert result['pred_class'] == CKPLUS_CLASSES[result['pred_label']]
+        assert result['pred_label'] == int(result['pred_scores'].argmax())
+        motion_mask, fused = result['motion_mask'], result['fused_image']
+        assert motion_mask.shape == (28, 28)
+        assert 0 <= motion_mask.min() <= motion_mask.max() <= 1
+        assert result['face'].shape == fused.shape == (28, 28, 3)
+        assert 0 <= fused.min() <= fused.max() <= 1
         # Faces are made gray, as the training faces were.
-        assert (result.face[..., 0] == result.face[..., 2]).all()
+        assert (result['face'][..., 0] == result['face'][..., 2]).all()
+
+
+def test_fused_image_is_the_forwards_own(aligned_inferencer):
+    """The fused image comes from the one forward of the prediction."""
+    model = aligned_inferencer.model
+    result = aligned_inferencer(random_face(2))[0]
+    face = torch.from_numpy(result['face']).permute(2, 0, 1)[None] / 255
+    with torch.no_grad():
+        motion_mask, fused = model.generate_prior(face.float())
+    np.testing.assert_allclose(result['motion_mask'], motion_mask[0, 0],
+                               atol=1e-5)
+    np.testing.assert_allclose(result['fused_image'],
+                               fused[0].permute(1, 2, 0), atol=1e-5)
 
 
 def test_batch_size_does_not_change_results(aligned_inferencer):
@@ -90,21 +116,31 @@ def test_batch_size_does_not_change_results(aligned_inferencer):
     one_by_one = aligned_inferencer(faces, batch_size=1)
     together = aligned_inferencer(faces, batch_size=4)
     for a, b in zip(one_by_one, together):
-        np.testing.assert_allclose(a.pred_scores, b.pred_scores, atol=1e-5)
+        np.testing.assert_allclose(a['pred_scores'], b['pred_scores'],
+                                   atol=1e-5)
 
 
-def test_image_classification_inferencer_works(checkpoint):
+def test_image_classification_inferencer_works(checkpoint, tmp_path):
+    """mmpretrain's stock inferencer predicts an aligned face from a config
+    and a checkpoint, or from a loaded model, as FMPNInferencer does."""
     from mmpretrain.apis import ImageClassificationInferencer
     face = random_face(3)
+    cv2.imwrite(str(tmp_path / 'face.png'), face)
+    ours = FMPNInferencer(TINY_CONFIG, checkpoint, face_source='aligned')(
+        str(tmp_path / 'face.png'))[0]
+    stock = ImageClassificationInferencer(
+        str(TINY_CONFIG), pretrained=str(checkpoint))
+    gray = cv2.cvtColor(cv2.cvtColor(face, cv2.COLOR_BGR2GRAY),
+                        cv2.COLOR_GRAY2BGR)
+    for result in (stock(gray)[0], stock(str(tmp_path / 'face.png'))[0]):
+        assert result['pred_class'] in CKPLUS_CLASSES
+        assert result['pred_scores'].sum() == pytest.approx(1, abs=1e-5)
+    np.testing.assert_allclose(stock(gray)[0]['pred_scores'],
+                               ours['pred_scores'], atol=1e-5)
     model = init_fmpn_model(TINY_CONFIG, checkpoint)
-    result = ImageClassificationInferencer(model)(face)[0]
-    assert result['pred_class'] in CKPLUS_CLASSES
-    assert result['pred_scores'].sum() == pytest.approx(1, abs=1e-5)
-    # Also from a config and a checkpoint path.
-    from_config = ImageClassificationInferencer(
-        fmpn_inference_config(TINY_CONFIG), pretrained=str(checkpoint))
     np.testing.assert_allclose(
-        from_config(face)[0]['pred_scores'], result['pred_scores'], atol=1e-5)
+        ImageClassificationInferencer(model)(gray)[0]['pred_scores'],
+        ours['pred_scores'], atol=1e-5)
 
 
 def write_bad_inputs(folder: Path) -> dict:
@@ -144,14 +180,23 @@ def test_bad_inputs_get_their_own_error(aligned_inferencer, tmp_path):
     ]
     results = aligned_inferencer(inputs, batch_size=2)
     assert len(results) == len(inputs)
-    assert results[0].ok
-    for result, word in zip(results[1:], expected.values()):
-        assert not result.ok and result.pred_scores is None
-        assert word in result.error, result.error
+    assert results[0]['error'] is None
+    for index, (name, word) in enumerate(expected.items(), 1):
+        result = results[index]
+        assert result['error'] and result.get('pred_scores') is None
+        assert word in result['error'], result['error']
+        # The error names its input.
+        assert result['source'] == (f'array[{index}]'
+                                    if name in arrays else name)
+        assert result['error'].startswith(result['source'])
     sixteen, alpha, gray = results[-3:]
-    assert sixteen.ok and '16-bit image scaled to 8 bits' in sixteen.notes
-    assert alpha.ok and 'alpha channel dropped' in alpha.notes
-    assert gray.ok and 'gray image' in gray.notes
+    assert '16-bit image scaled to 8 bits' in sixteen['notes']
+    assert 'alpha channel dropped' in alpha['notes']
+    assert 'gray image' in gray['notes']
+    assert all(r['error'] is None for r in (sixteen, alpha, gray))
+    samples = aligned_inferencer(inputs[:2], return_datasamples=True)
+    assert samples[1].error == results[1]['error']
+    assert 'pred_score' in samples[0] and 'pred_score' not in samples[1]
 
 
 def test_five_and_68_landmarks_align_the_same_face(checkpoint):
@@ -167,13 +212,16 @@ def test_five_and_68_landmarks_align_the_same_face(checkpoint):
         [image] * 5,
         landmarks=[five, landmarks_68, five + 500,
                    np.zeros((4, 2)), None])
-    assert by_five.ok and by_68.ok
-    np.testing.assert_array_equal(by_five.face, by_68.face)
-    np.testing.assert_allclose(by_five.five_points, five)
-    assert by_five.face_corners.shape == (4, 2)
-    assert 'outside' in outside.error
-    assert '(68, 2)' in wrong_shape.error
-    assert 'no landmarks' in missing.error
+    assert by_five['error'] is None and by_68['error'] is None
+    np.testing.assert_array_equal(by_five['face'], by_68['face'])
+    np.testing.assert_allclose(by_five['five_points'], five)
+    assert by_five['face_corners'].shape == (4, 2)
+    assert 'outside' in outside['error']
+    assert '(68, 2)' in wrong_shape['error']
+    assert 'no landmarks' in missing['error']
+    # One image with its landmarks.
+    single = inferencer(image, landmarks=five)
+    np.testing.assert_array_equal(single[0]['face'], by_five['face'])
 
 
 def test_landmark_count_must_match_images(aligned_inferencer):
@@ -205,7 +253,7 @@ def test_gpu_matches_cpu(checkpoint, aligned_inferencer):
         TINY_CONFIG, checkpoint, device='cuda', face_source='aligned')
     faces = [random_face(seed) for seed in range(3)]
     for cpu, gpu in zip(aligned_inferencer(faces), on_gpu(faces)):
-        np.testing.assert_allclose(cpu.pred_scores, gpu.pred_scores,
+        np.testing.assert_allclose(cpu['pred_scores'], gpu['pred_scores'],
                                    atol=1e-4)
 
 
@@ -216,14 +264,14 @@ def test_missing_detector_is_explained(checkpoint, monkeypatch):
     # The detector is built on first use, so this one has none yet.
     inferencer = FMPNInferencer(TINY_CONFIG, checkpoint)
     result = inferencer(random_face(9, 64))[0]
-    assert 'pip install mtcnn' in result.error
+    assert 'pip install mtcnn' in result['error']
 
 
 @needs_mtcnn
 def test_no_face_is_an_error(inferencer):
     blank = np.full((96, 96, 3), 128, np.uint8)
     result = inferencer([blank, random_face(10, 96)])
-    assert all('no face found' in r.error for r in result)
+    assert all('no face found' in r['error'] for r in result)
 
 
 @needs_mtcnn
@@ -253,7 +301,7 @@ def test_several_faces(checkpoint):
     ])
     pair = cv2.resize(pair, (pair.shape[1] // 2, pair.shape[0] // 2))
     strict = FMPNInferencer(TINY_CONFIG, checkpoint, face_source='detector')
-    assert '2 faces found' in strict(pair)[0].error
-    strict.largest_face = True
+    assert '2 faces found' in strict(pair)[0]['error']
+    strict.face_aligner.largest_face = True
     result = strict(pair)[0]
-    assert result.ok and 'largest of 2 faces' in result.notes
+    assert result['error'] is None and 'largest of 2 faces' in result['notes']

@@ -20,10 +20,7 @@ train_pipeline = [
     dict(type='LoadMotionMask'),
     landmark_prior,
     dict(
-        type='TransformBroadcaster',
-        mapping={'img': ['img', 'gt_motion_mask']},
-        auto_remap=True,
-        share_random_params=True,
+        type='MotionMaskBroadcaster',
         transforms=[
             dict(type='Resize', scale=(320, 320)),
             dict(type='RandomFiveCrop', crop_size=299),
@@ -37,9 +34,7 @@ test_pipeline = [
     dict(type='LoadMotionMask'),
     landmark_prior,
     dict(
-        type='TransformBroadcaster',
-        mapping={'img': ['img', 'gt_motion_mask']},
-        auto_remap=True,
+        type='MotionMaskBroadcaster',
         transforms=[
             dict(type='Resize', scale=(320, 320)),
             dict(type='CenterCrop', crop_size=299),

@@ -18,10 +18,7 @@ train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadMotionMask'),
     dict(
-        type='TransformBroadcaster',
-        mapping={'img': ['img', 'gt_motion_mask']},
-        auto_remap=True,
-        share_random_params=True,
+        type='MotionMaskBroadcaster',
         transforms=[
             dict(type='Resize', scale=(32, 32)),
             dict(type='RandomFiveCrop', crop_size=28),
@@ -34,9 +31,7 @@ test_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadMotionMask'),
     dict(
-        type='TransformBroadcaster',
-        mapping={'img': ['img', 'gt_motion_mask']},
-        auto_remap=True,
+        type='MotionMaskBroadcaster',
         transforms=[
             dict(type='Resize', scale=(32, 32)),
             dict(type='CenterCrop', crop_size=28),

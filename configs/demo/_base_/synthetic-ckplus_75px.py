@@ -7,10 +7,7 @@ demo_train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadMotionMask'),
     dict(
-        type='TransformBroadcaster',
-        mapping={'img': ['img', 'gt_motion_mask']},
-        auto_remap=True,
-        share_random_params=True,
+        type='MotionMaskBroadcaster',
         transforms=[
             dict(type='Resize', scale=(80, 80)),
             dict(type='RandomFiveCrop', crop_size=75),
@@ -23,9 +20,7 @@ demo_test_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadMotionMask'),
     dict(
-        type='TransformBroadcaster',
-        mapping={'img': ['img', 'gt_motion_mask']},
-        auto_remap=True,
+        type='MotionMaskBroadcaster',
         transforms=[
             dict(type='Resize', scale=(80, 80)),
             dict(type='CenterCrop', crop_size=75),

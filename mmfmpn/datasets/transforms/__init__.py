@@ -1,9 +1,9 @@
 from .formatting import MotionMaskToTensor
 from .landmark_prior import LandmarkPriorMask
-from .loading import LoadMotionMask
-from .processing import RandomFiveCrop
+from .loading import LoadMotionMask, is_dataset_sample
+from .processing import MotionMaskBroadcaster, RandomFiveCrop
 
 __all__ = [
-    'LandmarkPriorMask', 'LoadMotionMask', 'MotionMaskToTensor',
-    'RandomFiveCrop'
+    'LandmarkPriorMask', 'LoadMotionMask', 'MotionMaskBroadcaster',
+    'MotionMaskToTensor', 'RandomFiveCrop', 'is_dataset_sample'
 ]

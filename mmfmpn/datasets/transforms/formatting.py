@@ -3,6 +3,7 @@ import torch
 from mmcv.transforms import BaseTransform
 
 from mmpretrain.registry import TRANSFORMS
+from .loading import is_dataset_sample
 
 
 @TRANSFORMS.register_module()
@@ -13,11 +14,19 @@ class MotionMaskToTensor(BaseTransform):
     ``ImageToTensor`` cannot take the negative-stride views that mmcv's flip
     returns, hence this transform.
 
-    Required keys: ``gt_motion_mask``. Modified keys: ``gt_motion_mask``.
+    Required keys: ``gt_motion_mask`` (not for an inferencer's samples, see
+    :func:`is_dataset_sample`). Modified keys: ``gt_motion_mask``.
     """
 
     def transform(self, results: dict) -> dict:
-        mask = results['gt_motion_mask']
+        mask = results.get('gt_motion_mask')
+        if mask is None:
+            if not is_dataset_sample(results):
+                return results
+            raise KeyError(
+                f'MotionMaskToTensor: sample {results["img_path"]} has no '
+                'gt_motion_mask; put LoadMotionMask (or LandmarkPriorMask) '
+                'before it in the pipeline.')
         if mask.ndim != 2:
             raise ValueError(
                 f'gt_motion_mask of {results.get("img_path")} has shape '

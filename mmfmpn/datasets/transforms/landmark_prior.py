@@ -6,6 +6,7 @@ from mmcv.transforms import BaseTransform
 from mmfmpn.masks.landmark_prior import (DEFAULT_EXTRA_POINT_OFFSETS,
                                          landmark_prior_map)
 from mmpretrain.registry import TRANSFORMS
+from .loading import is_dataset_sample
 
 
 @TRANSFORMS.register_module()
@@ -20,7 +21,8 @@ class LandmarkPriorMask(BaseTransform):
 
     Required keys: ``img``, ``landmarks`` (``(5, 2)`` or ``(68, 2)``, pixels of ``img``),
     and ``gt_motion_mask`` when ``blend`` is set. Added or modified key:
-    ``gt_motion_mask``, uint8 ``(H, W)`` of the image size in [0, 255].
+    ``gt_motion_mask``, uint8 ``(H, W)`` of the image size in [0, 255]. An
+    inferencer's samples pass unchanged (:func:`is_dataset_sample`).
 
     Args:
         sigma_ratio (float): Gaussian standard deviation in pupillary distances.
@@ -52,6 +54,8 @@ class LandmarkPriorMask(BaseTransform):
     def transform(self, results: dict) -> dict:
         source = results.get('img_path')
         if results.get('landmarks') is None:
+            if not is_dataset_sample(results):
+                return results  # an inferencer's image: no mask to make
             raise KeyError(
                 f'LandmarkPriorMask: sample {source} has no landmarks; add a '
                 'landmarks column to the annotation file (the converters write one).')

@@ -8,12 +8,27 @@ from mmcv.transforms import BaseTransform
 from mmpretrain.registry import TRANSFORMS
 
 
+def is_dataset_sample(results: dict) -> bool:
+    """Whether a pipeline's sample comes from a dataset (it has an
+    ``img_path``) rather than from an inferencer, which passes images in
+    memory and has no motion mask to load.
+
+    The motion-mask transforms pass inferencer samples through unchanged, so
+    a config's test pipeline also serves mmpretrain's
+    ``ImageClassificationInferencer``; a dataset sample without its mask is
+    still an error.
+    """
+    return 'img_path' in results
+
+
 @TRANSFORMS.register_module()
 class LoadMotionMask(BaseTransform):
     """Load the ground-truth motion mask of a sample's class.
 
     Required keys: ``motion_mask_path``, ``img`` (loaded before, to check the
     size). Added key: ``gt_motion_mask``, uint8 ``(H, W)`` of the image size.
+    Samples given in memory by an inferencer (no ``img_path``, no
+    ``motion_mask_path``) pass unchanged, see :func:`is_dataset_sample`.
 
     A fold has one mask per class, so decoded masks are cached per path.
 
@@ -30,6 +45,8 @@ class LoadMotionMask(BaseTransform):
     def transform(self, results: dict) -> dict:
         path = results.get('motion_mask_path')
         if path is None:
+            if not is_dataset_sample(results):
+                return results
             raise KeyError(
                 f'LoadMotionMask: sample {results.get("img_path")} has no '
                 'motion_mask_path; give the dataset a mask_dir, or drop '

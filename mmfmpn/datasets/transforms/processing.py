@@ -1,10 +1,47 @@
 from typing import Sequence, Tuple, Union
 
 import numpy as np
-from mmcv.transforms import BaseTransform
+from mmcv.transforms import BaseTransform, TransformBroadcaster
 from mmcv.transforms.utils import cache_randomness
 
 from mmpretrain.registry import TRANSFORMS
+from .loading import is_dataset_sample
+
+
+@TRANSFORMS.register_module()
+class MotionMaskBroadcaster(TransformBroadcaster):
+    """Apply the same geometric transforms to a face and its motion mask.
+
+    mmcv's ``TransformBroadcaster`` with ``mapping={'img': ['img',
+    'gt_motion_mask']}`` and shared random parameters (the same crop and
+    flip for both), except that a sample an inferencer gives in memory, which
+    has no mask (:func:`is_dataset_sample`), gets the transforms on its face
+    alone. A dataset sample without ``gt_motion_mask`` is an error.
+
+    Required keys: ``img``, ``gt_motion_mask`` (dataset samples). Modified
+    keys: those the wrapped transforms modify, for both.
+
+    Args:
+        transforms (list[dict | callable]): Geometric transforms, e.g.
+            ``Resize``, ``RandomFiveCrop``, ``RandomFlip``.
+    """
+
+    def __init__(self, transforms: list):
+        super().__init__(
+            transforms,
+            mapping={'img': ['img', 'gt_motion_mask']},
+            auto_remap=True,
+            share_random_params=True)
+
+    def transform(self, results: dict) -> dict:
+        if results.get('gt_motion_mask') is not None:
+            return super().transform(results)
+        if is_dataset_sample(results):
+            raise KeyError(
+                f'MotionMaskBroadcaster: sample {results["img_path"]} has no '
+                'gt_motion_mask; put LoadMotionMask (or LandmarkPriorMask) '
+                'before it in the pipeline.')
+        return self.transforms(results)
 
 
 @TRANSFORMS.register_module()
@@ -12,7 +49,7 @@ class RandomFiveCrop(BaseTransform):
     """Crop one of the four corners or the centre, chosen uniformly: the
     FMPN training crop (resize to 320, random five-crop at 299).
 
-    Wrap it with the geometric transforms in mmcv's ``TransformBroadcaster``
+    Wrap it with the geometric transforms in ``MotionMaskBroadcaster``
     so that the image and its motion mask get the same crop.
 
     Required keys: ``img``. Modified keys: ``img``, ``img_shape``.
