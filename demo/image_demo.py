@@ -8,7 +8,8 @@ Usage::
 
     python demo/image_demo.py IMG CONFIG CHECKPOINT --out-file OUT.png \
         [--device cpu] [--landmarks FILE | --landmarks X1 Y1 ... X5 Y5] \
-        [--face-source auto|landmarks|detector|aligned]
+        [--face-source auto|landmarks|detector|aligned] \
+        [--cfg-options KEY=VALUE ...]
 """
 import argparse
 import json
@@ -19,8 +20,9 @@ from typing import Optional, Sequence
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
-from mmfmpn.apis import (FACE_SOURCES, ExpressionPrediction,  # noqa: E402
-                         FMPNInferencer, read_image)
+from mmengine.config import DictAction  # noqa: E402
+
+from mmfmpn.apis import FACE_SOURCES, FMPNInferencer, read_image  # noqa: E402
 from mmfmpn.masks.image_io import write_png_atomic  # noqa: E402
 
 FONT = cv2.FONT_HERSHEY_SIMPLEX
@@ -51,24 +53,24 @@ def mask_heat_overlay(face_rgb: np.ndarray, motion_mask: np.ndarray,
     return cv2.addWeighted(heat, alpha, face_bgr, 1 - alpha, 0)
 
 
-def draw_face_region(image: np.ndarray, result: ExpressionPrediction,
+def draw_face_region(image: np.ndarray, result: dict,
                      thickness: int = 2) -> None:
     """Draw, in place, the aligned crop's outline, the five points and the
     predicted class with its probability.
 
     Args:
         image (np.ndarray): ``(H, W, 3)`` uint8 BGR image the result is of.
-        result (ExpressionPrediction): A successful prediction.
+        result (dict): A successful prediction of ``FMPNInferencer``.
         thickness (int): Line thickness in pixels. Defaults to 2.
     """
-    corners = np.round(result.face_corners).astype(np.int32)
+    corners = np.round(result['face_corners']).astype(np.int32)
     cv2.polylines(image, [corners], True, FACE_COLOUR, thickness, cv2.LINE_AA)
-    if result.five_points is not None:
-        for x, y in np.round(result.five_points).astype(int):
+    if result['five_points'] is not None:
+        for x, y in np.round(result['five_points']).astype(int):
             cv2.circle(image, (int(x), int(y)), thickness + 1, FACE_COLOUR, -1,
                        cv2.LINE_AA)
-    label = (f'{result.pred_class} '
-             f'{100 * result.pred_scores[result.pred_label]:.0f}%')
+    label = (f"{result['pred_class']} "
+             f"{100 * result['pred_scores'][result['pred_label']]:.0f}%")
     scale = max(image.shape[0] / 600, 0.5)
     (width, height), baseline = cv2.getTextSize(label, FONT, scale,
                                                 thickness)
@@ -125,7 +127,7 @@ def _titled(panel: np.ndarray, title: str, side: int) -> np.ndarray:
 
 
 def render_prediction(image: np.ndarray,
-                      result: ExpressionPrediction,
+                      result: dict,
                       classes: Sequence[str],
                       height: int = 360) -> np.ndarray:
     """The demo figure of one prediction.
@@ -136,7 +138,7 @@ def render_prediction(image: np.ndarray,
 
     Args:
         image (np.ndarray): ``(H, W, 3)`` uint8 BGR input image.
-        result (ExpressionPrediction): A successful prediction.
+        result (dict): A successful prediction of ``FMPNInferencer``.
         classes (Sequence[str]): Class names in score order.
         height (int): Figure height in pixels. Defaults to 360.
 
@@ -152,17 +154,17 @@ def render_prediction(image: np.ndarray,
         interpolation=cv2.INTER_AREA)
     side = (height - 24) // 2
     panels = [
-        _titled(mask_heat_overlay(result.face, result.motion_mask),
+        _titled(mask_heat_overlay(result['face'], result['motion_mask']),
                 'face + motion mask', side)
     ]
-    if result.fused_image is not None:
-        fused = (np.clip(result.fused_image, 0, 1) * 255).round().astype(
+    if result['fused_image'] is not None:
+        fused = (np.clip(result['fused_image'], 0, 1) * 255).round().astype(
             np.uint8)
         panels.append(
             _titled(cv2.cvtColor(fused, cv2.COLOR_RGB2BGR), 'fused image',
                     side))
     top_row = np.hstack(panels)
-    bars = probability_bars(classes, result.pred_scores, top_row.shape[1],
+    bars = probability_bars(classes, result['pred_scores'], top_row.shape[1],
                             height - top_row.shape[0])
     separator = np.full((height, 6, 3), BACKGROUND, np.uint8)
     return np.hstack([annotated, separator, np.vstack([top_row, bars])])
@@ -233,6 +235,13 @@ def parse_args(argv=None):
                         'of stopping')
     parser.add_argument('--height', type=int, default=360,
                         help='figure height in pixels (default: 360)')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings of the config the checkpoint was trained '
+        'with, as that training run did, e.g. '
+        'model.mask_generator.working_size=70')
     return parser.parse_args(argv)
 
 
@@ -244,19 +253,21 @@ def main(argv=None) -> int:
         args.checkpoint,
         device=args.device,
         face_source=args.face_source,
-        largest_face=args.largest_face)
-    result = inferencer(args.img, landmarks=landmarks, return_fused=True)[0]
-    if not result.ok:
-        print(f'error: {result.error}', file=sys.stderr)
+        largest_face=args.largest_face,
+        cfg_options=args.cfg_options)
+    result = inferencer(args.img, landmarks=landmarks)[0]
+    if result['error']:
+        print(f"error: {result['error']}", file=sys.stderr)
         return 1
     image, _ = read_image(args.img)
     figure = render_prediction(image, result, inferencer.classes, args.height)
     write_png_atomic(args.out_file, figure)
     scores = ', '.join(f'{name} {score:.3f}'
                        for name, score in zip(inferencer.classes,
-                                              result.pred_scores))
-    notes = f' ({"; ".join(result.notes)})' if result.notes else ''
-    print(f'{args.img}: {result.pred_class}{notes}\n  {scores}\n'
+                                              result['pred_scores']))
+    notes = '; '.join(result['notes'])
+    notes = f' ({notes})' if notes else ''
+    print(f"{args.img}: {result['pred_class']}{notes}\n  {scores}\n"
           f'  figure: {args.out_file}')
     return 0
 

@@ -7,7 +7,8 @@ frames per second.
 Usage::
 
     python demo/video_demo.py VIDEO_OR_CAMERA_INDEX CONFIG CHECKPOINT \
-        --out-file OUT.mp4 [--device cpu] [--max-frames N] [--show]
+        --out-file OUT.mp4 [--device cpu] [--max-frames N] [--show] \
+        [--cfg-options KEY=VALUE ...]
 """
 import argparse
 import os
@@ -24,24 +25,27 @@ for _path in (REPO_ROOT, Path(__file__).resolve().parent):
 
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
+from mmengine.config import DictAction  # noqa: E402
+from mmpretrain.utils import progress as mmpretrain_progress  # noqa: E402
 from rich.progress import Progress  # noqa: E402
 
 from image_demo import (draw_face_region, mask_heat_overlay,  # noqa: E402
                         probability_bars)
-from mmfmpn.apis import ExpressionPrediction, FMPNInferencer  # noqa: E402
+from mmfmpn.apis import FMPNInferencer  # noqa: E402
 
 #: Output frame rate when the source does not report one (cameras).
 DEFAULT_FPS = 15.0
 NO_FACE_COLOUR = (40, 40, 230)
 
 
-def annotate_frame(frame: np.ndarray, result: ExpressionPrediction,
+def annotate_frame(frame: np.ndarray, result: dict,
                    classes, frames_per_second: float) -> np.ndarray:
     """Draw one prediction onto a copy of its frame.
 
     Args:
         frame (np.ndarray): ``(H, W, 3)`` uint8 BGR frame.
-        result (ExpressionPrediction): Its prediction, possibly an error.
+        result (dict): Its prediction by ``FMPNInferencer``, possibly an
+            error.
         classes (Sequence[str]): Class names in score order.
         frames_per_second (float): Processing speed to print.
 
@@ -51,14 +55,14 @@ def annotate_frame(frame: np.ndarray, result: ExpressionPrediction,
     annotated = frame.copy()
     height, width = frame.shape[:2]
     scale = max(height / 720, 0.4)
-    if result.ok:
+    if result['error'] is None:
         draw_face_region(annotated, result, max(1, round(height / 360)))
         inset = max(width // 5, 48)
-        bars = probability_bars(classes, result.pred_scores, inset,
+        bars = probability_bars(classes, result['pred_scores'], inset,
                                 min(inset, height // 2))
         annotated[:bars.shape[0], width - inset:] = bars
         mask = cv2.resize(
-            mask_heat_overlay(result.face, result.motion_mask),
+            mask_heat_overlay(result['face'], result['motion_mask']),
             (inset, inset))
         top = min(bars.shape[0], height - inset)
         annotated[top:top + inset, width - inset:] = mask
@@ -108,6 +112,13 @@ def parse_args(argv=None):
                         'camera runs until q or Ctrl-C)')
     parser.add_argument('--show', action='store_true',
                         help='also show the frames in a window (q quits)')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings of the config the checkpoint was trained '
+        'with, as that training run did, e.g. '
+        'model.mask_generator.working_size=70')
     return parser.parse_args(argv)
 
 
@@ -119,7 +130,10 @@ def main(argv=None) -> int:
         device=args.device,
         face_source=args.face_source,
         largest_face=True,
-        min_face_size=args.min_face_size)
+        min_face_size=args.min_face_size,
+        cfg_options=args.cfg_options)
+    # One bar for the whole video, not mmpretrain's one per frame.
+    mmpretrain_progress.disable_progress_bar = True
     capture = open_source(args.source)
     source_fps = capture.get(cv2.CAP_PROP_FPS)
     out_fps = source_fps if source_fps and source_fps > 0 else DEFAULT_FPS
@@ -159,7 +173,7 @@ def main(argv=None) -> int:
                                          '.mp4 or .avi file name.')
                 writer.write(annotated)
                 frames += 1
-                faces += result.ok
+                faces += result['error'] is None
                 progress.advance(task)
                 if args.show:
                     cv2.imshow('FMPN', annotated)

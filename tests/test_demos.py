@@ -75,6 +75,39 @@ def test_image_demo_with_landmarks(checkpoint, tmp_path, capsys):
     ]) == 0
 
 
+@pytest.fixture(scope='module')
+def wide_generator_checkpoint(tmp_path_factory):
+    """Trained with ``--cfg-options model.mask_generator.base_channels=4``."""
+    return str(
+        save_random_checkpoint(
+            tmp_path_factory.mktemp('ckpt') / 'wide.pth',
+            cfg_options={'model.mask_generator.base_channels': 4}))
+
+
+def test_demos_take_cfg_options(wide_generator_checkpoint, tmp_path):
+    """The config overrides of the training run rebuild its model."""
+    image_file = tmp_path / 'face.png'
+    cv2.imwrite(str(image_file), generated_frame(1, 70))
+    common = [
+        str(TINY_CONFIG), wide_generator_checkpoint, '--face-source',
+        'aligned', '--cfg-options', 'model.mask_generator.base_channels=4'
+    ]
+    image_demo = load_script('demo/image_demo.py')
+    out_file = tmp_path / 'demo.png'
+    assert image_demo.main(
+        [str(image_file), *common, '--out-file', str(out_file)]) == 0
+    assert cv2.imread(str(out_file)) is not None
+    with pytest.raises(ValueError, match='does not match the model'):
+        image_demo.main([str(image_file), *common[:-2]])
+    video = tmp_path / 'in.avi'
+    writer = cv2.VideoWriter(
+        str(video), cv2.VideoWriter_fourcc(*'MJPG'), 5, (70, 70))
+    writer.write(generated_frame(2, 70))
+    writer.release()
+    assert load_script('demo/video_demo.py').main(
+        [str(video), *common, '--out-file', str(tmp_path / 'out.mp4')]) == 0
+
+
 def test_image_demo_reports_bad_input(checkpoint, tmp_path, capsys):
     bad = tmp_path / 'bad.jpg'
     bad.write_bytes(b'\xff\xd8\xff\xe0 truncated')

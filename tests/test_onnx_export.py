@@ -67,9 +67,9 @@ def test_uint8_export_agrees_with_the_inferencer(checkpoint, tmp_path):
         TINY_CONFIG, checkpoint, face_source='aligned')(face)[0]
     session = onnxruntime.InferenceSession(
         str(output_file), providers=['CPUExecutionProvider'])
-    faces = result.face.transpose(2, 0, 1)[None]  # the RGB face it saw
+    faces = result['face'].transpose(2, 0, 1)[None]  # the RGB face it saw
     scores = session.run(None, {'faces': faces})[0]
-    np.testing.assert_allclose(scores[0], result.pred_scores, atol=1e-5)
+    np.testing.assert_allclose(scores[0], result['pred_scores'], atol=1e-5)
 
 
 def test_checkpoint_mismatch_stops_export(tmp_path):
@@ -83,3 +83,13 @@ def test_checkpoint_mismatch_stops_export(tmp_path):
             str(tmp_path / 'model.onnx')
         ])
     assert not (tmp_path / 'model.onnx').exists()
+    # The training run's config overrides rebuild its model.
+    wide = save_random_checkpoint(
+        tmp_path / 'wide.pth',
+        cfg_options={'model.mask_generator.base_channels': 4})
+    assert load_export_tool().main([
+        str(TINY_CONFIG),
+        str(wide), '--output-file',
+        str(tmp_path / 'wide.onnx'), '--skip-verify', '--cfg-options',
+        'model.mask_generator.base_channels=4'
+    ]) == 0

@@ -6,7 +6,7 @@ backbone, neck, head and softmax.
 
 - Input ``faces``: float32 ``(N, 3, S, S)`` RGB in [0, 1] (or uint8 in
   [0, 255] with ``--uint8-input``), N free. A face must be prepared as for
-  the PyTorch model: aligned (``mmfmpn.apis.FMPNInferencer.prepare_face``)
+  the PyTorch model: aligned (``mmfmpn.apis.FaceAligner``)
   and passed through the test pipeline's resize and crop (320 -> 299 for the
   Inception-V3 configs), channels RGB.
 - Output ``scores``: float32 ``(N, num_classes)`` class probabilities.
@@ -16,7 +16,8 @@ backbone, neck, head and softmax.
 Usage::
 
     python tools/deployment/pytorch2onnx.py CONFIG CHECKPOINT \
-        [--output-file model.onnx] [--with-mask] [--input-size 299]
+        [--output-file model.onnx] [--with-mask] [--input-size 299] \
+        [--cfg-options KEY=VALUE ...]
 """
 import argparse
 import os
@@ -27,6 +28,7 @@ from typing import Optional
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
+from mmengine.config import DictAction  # noqa: E402
 
 from mmfmpn.apis import init_fmpn_model  # noqa: E402
 
@@ -191,12 +193,20 @@ def parse_args(argv=None):
                         '(default: 1e-4)')
     parser.add_argument('--skip-verify', action='store_true',
                         help='do not run the onnxruntime check')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings of the config the checkpoint was trained '
+        'with, as that training run did, e.g. '
+        'model.mask_generator.working_size=70')
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    model = init_fmpn_model(args.config, args.checkpoint, device='cpu')
+    model = init_fmpn_model(args.config, args.checkpoint, device='cpu',
+                            cfg_options=args.cfg_options)
     if not all(
             hasattr(model, name)
             for name in ('generate_prior', 'classify_fused', 'head')):
