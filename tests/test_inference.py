@@ -242,6 +242,8 @@ def test_checkpoint_not_matching_config_is_explained(tmp_path, checkpoint):
         init_fmpn_model(TINY_CONFIG, not_a_checkpoint)
     with pytest.raises(FileNotFoundError, match='does not exist'):
         init_fmpn_model(TINY_CONFIG, tmp_path / 'missing.pth')
+    with pytest.raises(ValueError, match='pass the checkpoint'):
+        FMPNInferencer(TINY_CONFIG)
     if not torch.cuda.is_available():
         with pytest.raises(RuntimeError, match='CUDA is not available'):
             init_fmpn_model(TINY_CONFIG, checkpoint, device='cuda')
