@@ -16,64 +16,16 @@ import sys
 import time
 from pathlib import Path
 
-# Run from a checkout without installing the package; the drawing helpers
-# live in image_demo.py next to this file.
-REPO_ROOT = Path(__file__).resolve().parents[1]
-for _path in (REPO_ROOT, Path(__file__).resolve().parent):
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
+import cv2
+from mmengine.config import DictAction
+from rich.progress import Progress
 
-import cv2  # noqa: E402
-import numpy as np  # noqa: E402
-from mmengine.config import DictAction  # noqa: E402
-from mmpretrain.utils import progress as mmpretrain_progress  # noqa: E402
-from rich.progress import Progress  # noqa: E402
-
-from image_demo import (draw_face_region, mask_heat_overlay,  # noqa: E402
-                        probability_bars)
-from mmfmpn.apis import FMPNInferencer  # noqa: E402
+from mmfmpn.apis import FMPNInferencer
+from mmfmpn.visualization import annotate_frame
+from mmpretrain.utils import progress as mmpretrain_progress
 
 #: Output frame rate when the source does not report one (cameras).
 DEFAULT_FPS = 15.0
-NO_FACE_COLOUR = (40, 40, 230)
-
-
-def annotate_frame(frame: np.ndarray, result: dict,
-                   classes, frames_per_second: float) -> np.ndarray:
-    """Draw one prediction onto a copy of its frame.
-
-    Args:
-        frame (np.ndarray): ``(H, W, 3)`` uint8 BGR frame.
-        result (dict): Its prediction by ``FMPNInferencer``, possibly an
-            error.
-        classes (Sequence[str]): Class names in score order.
-        frames_per_second (float): Processing speed to print.
-
-    Returns:
-        np.ndarray: The annotated ``(H, W, 3)`` uint8 BGR frame.
-    """
-    annotated = frame.copy()
-    height, width = frame.shape[:2]
-    scale = max(height / 720, 0.4)
-    if result['error'] is None:
-        draw_face_region(annotated, result, max(1, round(height / 360)))
-        inset = max(width // 5, 48)
-        bars = probability_bars(classes, result['pred_scores'], inset,
-                                min(inset, height // 2))
-        annotated[:bars.shape[0], width - inset:] = bars
-        mask = cv2.resize(
-            mask_heat_overlay(result['face'], result['motion_mask']),
-            (inset, inset))
-        top = min(bars.shape[0], height - inset)
-        annotated[top:top + inset, width - inset:] = mask
-    else:
-        cv2.putText(annotated, 'no face', (8, int(70 * scale)),
-                    cv2.FONT_HERSHEY_SIMPLEX, scale, NO_FACE_COLOUR, 2,
-                    cv2.LINE_AA)
-    cv2.putText(annotated, f'{frames_per_second:.1f} fps',
-                (8, int(30 * scale)), cv2.FONT_HERSHEY_SIMPLEX, scale,
-                (255, 255, 255), 2, cv2.LINE_AA)
-    return annotated
 
 
 def open_source(source: str) -> cv2.VideoCapture:
