@@ -57,17 +57,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for subject in args.subjects:
         results = inferencer([str(args.london_root / people[subject][kind])
                               for kind in ('neutral', 'smiling')])
-        failed = [result for result in results if not result.ok]
+        failed = [result for result in results if result['error']]
         if failed:
-            print(f'error: {failed[0].source}: {failed[0].error}', file=sys.stderr)
+            print(f"error: {failed[0]['error']}", file=sys.stderr)
             return 1
         neutral, smiling = results
-        pairs.append(PairScores(subject, float(neutral.pred_scores[happy]),
-                                float(smiling.pred_scores[happy]), neutral.pred_class,
-                                smiling.pred_class))
+        pairs.append(PairScores(subject, float(neutral['pred_scores'][happy]),
+                                float(smiling['pred_scores'][happy]), neutral['pred_class'],
+                                smiling['pred_class']))
         print(f'{subject}: P(happy) neutral {pairs[-1].neutral_happy:.3f} '
-              f'({neutral.pred_class}), smiling {pairs[-1].smiling_happy:.3f} '
-              f'({smiling.pred_class})')
+              f"({neutral['pred_class']}), smiling {pairs[-1].smiling_happy:.3f} "
+              f"({smiling['pred_class']})")
     summary = smile_check_summary(pairs)
     print(f'{summary["num_people"]} people: smile-vs-neutral AUC of P(happy) '
           f'{summary["auc"]:.3f}; smile scored above own neutral {summary["pair_accuracy"]:.0%}; '
