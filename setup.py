@@ -92,7 +92,8 @@ if __name__ == '__main__':
             'opencv-python',
             # Delaunay mesh of the real-face expression warp.
             'scipy',
-            # ROC AUC of the real-photo smile check.
+            # ROC AUC of the real-photo smile check; I2CNN's classifier (a
+            # support vector machine on the patch features).
             'scikit-learn',
             # Face detector of the inference API: only the MTCNN weights
             # inside the wheel are used (run in PyTorch); its TensorFlow code

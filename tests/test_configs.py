@@ -7,7 +7,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 import mmfmpn  # noqa: F401
-from mmpretrain.registry import MODELS
+from mmpretrain.registry import MODELS, TRANSFORMS
 
 CONFIG_DIR = Path(__file__).resolve().parents[1] / 'configs'
 CONFIGS = sorted(
@@ -23,14 +23,28 @@ def crop_size(cfg) -> int:
     raise AssertionError('no CenterCrop in the test pipeline')
 
 
+def face_patches(cfg):
+    """The FacePatches transform of the test pipeline (I2CNN configs), or None."""
+    for transform in cfg.test_dataloader.dataset.pipeline:
+        if transform['type'] == 'FacePatches':
+            return TRANSFORMS.build(transform)
+    return None
+
+
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: p.stem)
 def test_config_builds_and_runs_one_forward(path):
     init_default_scope('mmpretrain')
     cfg = Config.fromfile(str(path))
     model = MODELS.build(cfg.model).eval()  # init_weights: no download
-    size = crop_size(cfg)
+    patches = face_patches(cfg)
+    if patches is None:
+        size = crop_size(cfg)
+        inputs = torch.rand(1, 3, size, size)
+    else:  # multi-patch: (N, K, 3, H, W) in, per-patch logits out
+        num_patches = min(patches.num_patches, 2)  # shared weights: 2 show it
+        inputs = torch.rand(1, num_patches, 3, *patches.crop_size)
     with torch.no_grad():
-        logits = model(torch.rand(1, 3, size, size), mode='tensor')
+        logits = model(inputs, mode='tensor')
     if cfg.model.type == 'MotionMaskGeneratorModel':  # stage 1
         assert logits.shape == (1, 1, size, size)
         return
@@ -38,7 +52,8 @@ def test_config_builds_and_runs_one_forward(path):
         logits = logits[-1]
     num_classes = (cfg.model.head.get('num_classes')
                    or cfg.model.backbone.num_classes)
-    assert logits.shape == (1, num_classes)
+    assert logits.shape == ((1, num_classes) if patches is None else
+                            (1, num_patches, num_classes))
 
 
 def test_there_are_configs_for_the_paper_and_other_backbones():
@@ -101,3 +116,17 @@ def test_param_wise_lr_gives_the_mask_generator_1e5():
     for name, param in model.named_parameters():
         expected = 1e-5 if name.startswith('mask_generator') else 1e-4
         assert lrs[id(param)] == pytest.approx(expected), name
+
+
+@pytest.mark.parametrize('variant, num_patches', [(1, 1), (5, 5), (60, 60)])
+def test_i2cnn_configs_cut_the_papers_patches(variant, num_patches):
+    for dataset, num_classes in (('jaffe', 7), ('ckplus6', 6), ('ckplus7', 7)):
+        cfg = Config.fromfile(
+            str(CONFIG_DIR / f'i2cnn/i2cnn-{variant}_alexnet_{dataset}.py'))
+        patches = face_patches(cfg)
+        assert patches.num_patches == num_patches
+        assert (patches.patch_size, patches.crop_size) == ((256, 256), (227, 227))
+        assert not patches.random_crop
+        assert cfg.train_dataloader.dataset.pipeline[1].random_crop
+        assert cfg.model.head.num_classes == num_classes
+        assert cfg.svm_stage.cv_folds == 3

@@ -3,7 +3,8 @@
 For each fold: stage 1 (``--stage1``, the mask generator; omit it for the
 baseline and "no lG" rows), stage 2 (``--stage2``, its mask generator
 initialised from that fold's last stage-1 checkpoint), a test of the last
-stage-2 checkpoint on the fold's held-out subjects; at the end, per-fold
+stage-2 checkpoint on the fold's held-out subjects (configs with
+``svm_stage``, I2CNN: an SVM on the CNN's features instead); at the end, per-fold
 accuracy, mean ± std and the summed, row-normalised confusion matrix (the
 paper's Tables 1-2). The logic lives in :mod:`mmfmpn.engine.kfold`.
 

@@ -9,6 +9,11 @@ CKPLUS_CLASSES = ('anger', 'contempt', 'disgust', 'fear', 'happy', 'sadness',
 #: The six basic expressions used by MMI and Oulu-CASIA.
 BASIC6_CLASSES = ('anger', 'disgust', 'fear', 'happy', 'sadness', 'surprise')
 
+#: Neutral and the six basic expressions: JAFFE, and CK+'s 7-class protocol of I2CNN (the
+#: first frames as neutral, no contempt). JAFFE's file-name codes NE AN DI FE HA SA SU follow
+#: this order.
+NEUTRAL7_CLASSES = ('neutral', ) + BASIC6_CLASSES
+
 #: AffectNet's seven basic expressions without neutral, in AffectNet code order
 #: (1 happy, 2 sad, 3 surprise, 4 fear, 5 disgust, 6 anger, 7 contempt).
 AFFECTNET7_CLASSES = ('happy', 'sadness', 'surprise', 'fear', 'disgust',
@@ -18,6 +23,7 @@ AFFECTNET7_CLASSES = ('happy', 'sadness', 'surprise', 'fear', 'disgust',
 CLASS_SETS = MappingProxyType({
     'ckplus': CKPLUS_CLASSES,
     'basic6': BASIC6_CLASSES,
+    'neutral7': NEUTRAL7_CLASSES,
     'affectnet7': AFFECTNET7_CLASSES,
 })
 
@@ -26,7 +32,8 @@ def resolve_class_names(classes: Union[str, Sequence[str]]) -> Tuple[str, ...]:
     """A class list given either by its name in :data:`CLASS_SETS` or as names.
 
     Args:
-        classes (str | Sequence[str]): ``'ckplus'``, ``'basic6'``, ``'affectnet7'``, or the
+        classes (str | Sequence[str]): ``'ckplus'``, ``'basic6'``, ``'neutral7'``,
+            ``'affectnet7'``, or the
             class names in index order.
 
     Returns:

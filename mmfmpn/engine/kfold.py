@@ -9,6 +9,8 @@ then the fold summary (the paper's Tables 1-2).
     fold_K/stage2/            stage-2 logs and checkpoints
     fold_K/test/              test logs
     fold_K/predictions.json   the fold's test predictions
+    fold_K/svm.json           configs with ``svm_stage`` (I2CNN): the SVM's
+                              chosen parameters and accuracies
     summary.json, summary.md, confusion_matrix.png
 
 Re-running skips folds that have predictions and resumes an interrupted
@@ -426,8 +428,10 @@ def test_fold(config_file: str, checkpoint: str, fold: int, fold_dir: str,
     """
     predictions = osp.join(fold_dir, PREDICTIONS_FILE)
     work_dir = osp.join(fold_dir, 'test')
-    report(f'[fold {fold}] testing {checkpoint}')
     cfg = load_config(config_file, fold, work_dir, settings)
+    if cfg.get('svm_stage') is not None:
+        return svm_test_fold(cfg, checkpoint, fold, predictions)
+    report(f'[fold {fold}] testing {checkpoint}')
     cfg.load_from, cfg.resume = checkpoint, False
     evaluators = cfg.test_evaluator
     cfg.test_evaluator = (list(evaluators) if isinstance(evaluators, (list, tuple)) else
@@ -443,6 +447,32 @@ def test_fold(config_file: str, checkpoint: str, fold: int, fold_dir: str,
         ])
     else:
         run_runner(cfg, 'test')
+    return predictions
+
+
+def svm_test_fold(cfg: Config, checkpoint: str, fold: int,
+                  predictions: str) -> str:
+    """I2CNN's test: an SVM fitted on the trained CNN's features of the
+    fold's training faces predicts its test faces (in this process, rank 0).
+
+    Args:
+        cfg (Config): The test config, pointed at the fold; has ``svm_stage``.
+        checkpoint (str): The trained CNN.
+        fold (int): The fold.
+        predictions (str): The predictions JSON to write.
+
+    Returns:
+        str: ``predictions``.
+    """
+    # sklearn loads only when a run needs it.
+    from .svm_stage import run_svm_stage
+    report(f'[fold {fold}] SVM on the features of {checkpoint}')
+    if is_rank_zero():
+        result = run_svm_stage(cfg, checkpoint, predictions)
+        report(f'[fold {fold}] SVM {result["best_params"]} (search accuracy '
+               f'{result["cv_accuracy"]:.2f} %): test accuracy '
+               f'{result["accuracy"]:.2f} % on {result["num_test"]} faces')
+    barrier()
     return predictions
 
 

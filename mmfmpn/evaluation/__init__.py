@@ -1,4 +1,4 @@
 from .motion_mask_metric import MotionMaskError
-from .prediction_dump import DumpPredictionsJSON
+from .prediction_dump import DumpPredictionsJSON, write_predictions_json
 
-__all__ = ['MotionMaskError', 'DumpPredictionsJSON']
+__all__ = ['MotionMaskError', 'DumpPredictionsJSON', 'write_predictions_json']

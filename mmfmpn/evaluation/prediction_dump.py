@@ -1,11 +1,29 @@
 import json
-from typing import List, Sequence
+from typing import List, Optional, Sequence
 
 from mmengine.evaluator import BaseMetric
 
 from mmfmpn.utils.file_io import write_text_atomic
 from mmpretrain.registry import METRICS
 from .motion_mask_metric import motion_mask_errors
+
+
+def write_predictions_json(out_file: str, classes: Optional[Sequence[str]],
+                           records: Sequence[dict]) -> None:
+    """Write predictions in the format the fold summary reads, atomically.
+
+    Args:
+        out_file (str): The ``.json`` file; its folder is created.
+        classes (Sequence[str], optional): Class names in index order.
+        records (Sequence[dict]): One per sample: ``img_path``, ``gt_label``,
+            ``pred_label``, ``pred_score`` (class scores), optionally
+            ``motion_mask_mse``.
+    """
+    write_text_atomic(
+        out_file,
+        json.dumps(
+            dict(classes=list(classes) if classes is not None else None,
+                 predictions=list(records))))
 
 
 @METRICS.register_module()
@@ -44,10 +62,8 @@ class DumpPredictionsJSON(BaseMetric):
             self.results.append(record)
 
     def compute_metrics(self, results: List[dict]) -> dict:
-        write_text_atomic(
+        write_predictions_json(
             self.out_file,
-            json.dumps(
-                dict(classes=self.dataset_meta.get('classes')
-                     if self.dataset_meta else None,
-                     predictions=results)))
+            self.dataset_meta.get('classes') if self.dataset_meta else None,
+            results)
         return {}

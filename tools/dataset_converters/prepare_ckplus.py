@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from mmfmpn.datasets.converters import ConversionError, prepare_ckplus
+from mmfmpn.datasets.converters.ckplus_i2cnn import I2CNN_CROP_SIZE
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -37,6 +38,17 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         default=10,
         help='number of subject-independent folds (default: 10)')
     parser.add_argument(
+        '--i2cnn',
+        action='store_true',
+        help='also write I2CNN\'s CK+ sets to OUT/i2cnn/: ckplus6.csv (the last '
+        '3 frames of the sequences of the six basic emotions) and ckplus7.csv '
+        '(plus their first frames as neutral), faces aligned at --i2cnn-crop-size')
+    parser.add_argument(
+        '--i2cnn-crop-size',
+        type=int,
+        default=I2CNN_CROP_SIZE,
+        help='side of the aligned faces of --i2cnn (default: %(default)s)')
+    parser.add_argument(
         '--skip-bad',
         action='store_true',
         help='skip labelled sequences that cannot be converted and list them '
@@ -56,7 +68,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         conversion = prepare_ckplus(
             args.ck_root, args.out, bbox_landmarks=args.bbox_landmarks,
             split_dir=args.split_dir, num_folds=args.num_folds,
-            skip_bad=args.skip_bad, overwrite=args.overwrite, show_progress=True)
+            skip_bad=args.skip_bad, overwrite=args.overwrite, show_progress=True,
+            i2cnn=args.i2cnn, i2cnn_crop_size=args.i2cnn_crop_size)
     except ConversionError as err:
         print('\n'.join(err.report_lines()), file=sys.stderr)
         return 1

@@ -15,6 +15,8 @@ Output::
     OUT/train_ids_K.csv, test_ids_K.csv  subject-independent folds, one image name per line
     OUT/annotations.csv                image,label,subject,sequence,neutral
     OUT/skipped.txt                    with --skip-bad: the sequences left out and why
+    OUT/i2cnn/                         with i2cnn=True (--i2cnn): I2CNN's 6- and 7-class sets
+                                       (see :mod:`.ckplus_i2cnn`)
 
 The default folds follow the FMPN authors' released CK+ split: subjects sorted ascending, cut
 into contiguous blocks, the first block is the last fold (see
@@ -37,6 +39,8 @@ from mmfmpn.utils.progress import track_progress
 from ..annotation_file import FERAnnotation, annotations_csv_text
 from ..categories import CKPLUS_CLASSES
 from ..folds import read_image_list, subject_fold_split_files
+from .ckplus_i2cnn import (I2CNN_CROP_SIZE, convert_i2cnn_sequence,
+                           write_i2cnn_annotation_files)
 from .common import (BadSampleError, ConversionError, check_bad_samples,
                      skipped_lines, staged_output_folder)
 
@@ -417,6 +421,7 @@ class CKPlusConversion:
         splits (dict[str, list[str]]): Split file name -> image names.
         bad (dict[str, str]): Skipped sequence key -> reason.
         split_dir (Path, optional): Where the given folds were copied from.
+        i2cnn_files (list[Path]): The I2CNN annotation files written. Defaults to none.
     """
     ck_root: Path
     out: Path
@@ -426,6 +431,7 @@ class CKPlusConversion:
     splits: Dict[str, List[str]]
     bad: Dict[str, str] = field(default_factory=dict)
     split_dir: Optional[Path] = None
+    i2cnn_files: List[Path] = field(default_factory=list)
 
     def summary(self) -> List[str]:
         """What was read, written and skipped.
@@ -464,6 +470,9 @@ class CKPlusConversion:
         if unlisted:
             lines.append(f'{len(unlisted)} produced face(s) are in no split file and '
                          'will not be used.')
+        if self.i2cnn_files:
+            lines.append('I2CNN sets: ' + ', '.join(str(path) for path in self.i2cnn_files)
+                         + ' (no contempt; first frames as neutral in the 7-class set).')
         lines.append(f'Skipped {len(self.bad)} sequence(s); reasons in '
                      f'{self.out / "skipped.txt"}.' if self.bad else
                      'Skipped no sequence.')
@@ -503,7 +512,9 @@ def prepare_ckplus(ck_root: Path,
                    num_folds: int = 10,
                    skip_bad: bool = False,
                    overwrite: bool = False,
-                   show_progress: bool = False) -> CKPlusConversion:
+                   show_progress: bool = False,
+                   i2cnn: bool = False,
+                   i2cnn_crop_size: int = I2CNN_CROP_SIZE) -> CKPlusConversion:
     """Convert a raw CK+ tree into the FMPN authors' layout in ``out`` (built aside, then
     swapped in).
 
@@ -520,6 +531,9 @@ def prepare_ckplus(ck_root: Path,
         skip_bad (bool): Leave out bad sequences and list them in ``skipped.txt``.
         overwrite (bool): Replace a non-empty ``out`` as a whole (its masks too).
         show_progress (bool): Draw a progress bar on stderr.
+        i2cnn (bool): Also write I2CNN's 6- and 7-class sets to ``out/i2cnn/``
+            (:mod:`.ckplus_i2cnn`). Defaults to False.
+        i2cnn_crop_size (int): Side of their aligned faces. Defaults to 144.
 
     Returns:
         CKPlusConversion: What was read and written, with its summary.
@@ -550,12 +564,17 @@ def prepare_ckplus(ck_root: Path,
 
     emotion_labels, labelled, bad = read_emotion_labels(ck_root, sequences)
     with staged_output_folder(out, overwrite, [ck_root]) as building:
-        converted = []
+        converted, i2cnn_rows = [], []
         for sequence, label_index in track_progress(
                 labelled, f'Aligning {len(labelled)} labelled sequences',
                 enabled=show_progress):
             try:
                 item = convert_sequence(sequence, label_index, frame_landmarks)
+                if i2cnn and CKPLUS_CLASSES[label_index] != 'contempt':
+                    i2cnn_rows += convert_i2cnn_sequence(
+                        sequence.subject, CKPLUS_CLASSES[label_index],
+                        sequence.frame_paths, frame_landmarks, building,
+                        i2cnn_crop_size)
             except BadSampleError as err:
                 bad[sequence.key] = str(err)
                 continue
@@ -576,5 +595,8 @@ def prepare_ckplus(ck_root: Path,
         except ValueError as err:
             raise ConversionError(str(err), bad) from None
         write_index_files(building, splits, emotion_labels, converted, bad)
+        i2cnn_files = (write_i2cnn_annotation_files(building, i2cnn_rows)
+                       if i2cnn else [])
     return CKPlusConversion(ck_root, out, sequences, converted, emotion_labels, splits,
-                            bad, split_dir)
+                            bad, split_dir,
+                            [out / path.relative_to(building) for path in i2cnn_files])

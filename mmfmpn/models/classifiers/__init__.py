@@ -1,3 +1,4 @@
 from .fmpn import FMPNClassifier
+from .multi_patch import MultiPatchClassifier
 
-__all__ = ['FMPNClassifier']
+__all__ = ['FMPNClassifier', 'MultiPatchClassifier']

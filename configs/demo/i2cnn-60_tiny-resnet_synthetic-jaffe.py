@@ -1,0 +1,52 @@
+# I2CNN-60 at demo scale on the synthetic JAFFE-layout set (CPU, minutes): 32 px patches
+# cropped to 28, the first three stages of a ResNet-18 with 8 base channels, from scratch
+# (32-d patch features, 1,920-d faces), Adam 1e-3 for 12 epochs (the paper's SGD 1e-2
+# learns too slowly from scratch in so few epochs). Make the data with
+#   python tools/dataset_converters/make_synthetic_jaffe.py work_dirs/demo/jaffe_raw
+#   python tools/dataset_converters/prepare_jaffe.py work_dirs/demo/jaffe_raw \
+#       work_dirs/demo/jaffe --landmarks work_dirs/demo/jaffe_raw/landmarks.csv
+_base_ = ['../i2cnn/i2cnn-60_alexnet_jaffe.py']
+
+data_root = 'work_dirs/demo/jaffe'
+num_epochs = 12
+
+model = dict(
+    backbone=dict(
+        _delete_=True,
+        type='ResNet',
+        depth=18,
+        stem_channels=8,
+        base_channels=8,
+        num_stages=3,
+        strides=(1, 2, 2),
+        dilations=(1, 1, 1),
+        out_indices=(2, )),
+    neck=dict(_delete_=True, type='GlobalAveragePooling'),
+    head=dict(_delete_=True, type='LinearClsHead', num_classes=7, in_channels=32,
+              loss=dict(type='CrossEntropyLoss', loss_weight=1.0), topk=(1, )))
+
+patches = dict(
+    type='FacePatches',
+    regions={{_base_.i2cnn_regions}},
+    scales={{_base_.i2cnn_scales}},
+    flip=True,
+    patch_size=32,
+    crop_size=28)
+loader = dict(num_workers=0, persistent_workers=False)
+train_dataloader = dict(
+    loader,
+    dataset=dict(data_root=data_root, pipeline=[
+        dict(type='LoadImageFromFile'),
+        dict(patches, random_crop=True),
+        dict(type='PackInputs')
+    ]))
+val_dataloader = dict(
+    loader,
+    dataset=dict(data_root=data_root, pipeline=[
+        dict(type='LoadImageFromFile'), patches, dict(type='PackInputs')
+    ]))
+test_dataloader = val_dataloader
+optim_wrapper = dict(optimizer=dict(_delete_=True, type='Adam', lr=1e-3))
+param_scheduler = dict(milestones=[9])
+train_cfg = dict(max_epochs=num_epochs, val_interval=num_epochs)
+default_hooks = dict(checkpoint=dict(interval=num_epochs))
