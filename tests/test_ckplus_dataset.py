@@ -223,3 +223,25 @@ def test_image_and_mask_stay_aligned_through_the_training_pipeline(tmp_path):
              motion_mask_path=str(tmp_path / 'mask.png'), gt_label=4))
     assert (packed['inputs'][0] == packed['data_samples'].gt_motion_mask[0]
             ).all()
+
+
+@pytest.mark.parametrize('content,reason', [(b'', 'empty file'),
+                                            (b'not a png', 'not an image')])
+def test_unreadable_image_is_an_error_when_the_dataset_is_built(
+        tiny_root, content, reason):
+    name = read_split_file(osp.join(tiny_root, 'test_ids_0.csv'))[1]
+    with open(osp.join(tiny_root, 'imgs', name), 'wb') as file:
+        file.write(content)
+    with pytest.raises(ValueError, match=f'{re.escape(name)} \\({reason}'):
+        CKPlusDataset(tiny_root, fold=0, split='test')
+
+
+def test_reader_of_the_authors_layout_gives_annotations(tiny_root):
+    from mmfmpn.datasets import read_fmpn_ckplus_annotations
+    annotations = read_fmpn_ckplus_annotations(
+        osp.join(tiny_root, 'emotion_labels.pkl'))
+    assert len(annotations) == 4 * 7 * 3
+    first = annotations[0]
+    assert first.image.startswith('imgs/S005_001_')
+    assert (first.label, first.subject, first.sequence) == ('anger', 'S005',
+                                                            'S005_001')

@@ -134,7 +134,7 @@ def test_rows_need_a_neutral_face_and_a_class_of_the_class_list(data_root, capsy
     annotation_file.write_text(''.join(lines))
     assert make_masks.main([str(data_root)]) == 2
     err = capsys.readouterr().err
-    assert 'annotations.csv:2' in err and 'no neutral face' in err
+    assert 'annotations.csv' in err and 'no neutral face' in err
     assert 'landmark prior' in err
     annotation_file.write_text(original)
     assert make_masks.main([str(data_root), '--classes', 'basic6']) == 2
@@ -204,3 +204,20 @@ def test_help_describes_the_options(capsys):
     for option in ('--classes', '--folds', '--all-subjects', '--no-all-subjects',
                    '--overwrite'):
         assert option in help_text
+
+
+def test_masks_of_other_folds_are_refused_at_load_time(data_root):
+    from mmfmpn.datasets import CKPlusDataset
+    assert make_masks.main([str(data_root), '--no-all-subjects']) == 0
+    assert (data_root / 'imgs_res/0/provenance.json').is_file()
+    assert len(CKPlusDataset(str(data_root), fold=0, split='test'))
+    # The converter re-run with other folds: fold 0 now trains on fold 1's images.
+    for split in ('train', 'test'):
+        (data_root / f'{split}_ids_0.csv').write_bytes(
+            (data_root / f'{split}_ids_1.csv').read_bytes())
+    with pytest.raises(ValueError,
+                       match=r'imgs_res/0/provenance\.json.*make_masks\.py'):
+        CKPlusDataset(str(data_root), fold=0, split='test')
+    assert make_masks.main([str(data_root), '--folds', '0', '--overwrite',
+                            '--no-all-subjects']) == 0
+    assert len(CKPlusDataset(str(data_root), fold=0, split='train'))

@@ -1,8 +1,10 @@
 """Datasets read from one annotation file: user data, Oulu-CASIA, MMI, AffectNet."""
+import os
 import os.path as osp
 from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Sequence, Union
 
+import cv2
 from mmengine.logging import MMLogger
 from mmpretrain.datasets import BaseDataset
 from mmpretrain.registry import DATASETS
@@ -11,6 +13,8 @@ from .annotation_file import FERAnnotation, read_annotation_file
 from .categories import (AFFECTNET7_CLASSES, BASIC6_CLASSES, class_index_map,
                          resolve_class_names)
 from .folds import read_image_list, subject_fold_split_files
+from .mask_provenance import (ALL_SUBJECTS, check_mask_provenance,
+                              read_mask_provenance, training_images_fingerprint)
 
 #: Splits that folds computed from the subjects provide.
 _FOLD_SPLITS = ('train', 'test')
@@ -98,22 +102,30 @@ class FERAnnotationDataset(BaseDataset):
             test_mode=split == 'test',
             **kwargs)
 
+    def read_annotations(self) -> List[FERAnnotation]:
+        """Every annotated image of ``ann_file``; subclasses may read other formats.
+
+        Returns:
+            list[FERAnnotation]: In file order.
+        """
+        return read_annotation_file(self.ann_file)
+
     def load_data_list(self) -> List[dict]:
-        """Read the annotations, select the split and check every file exists."""
+        """Read the annotations, select the split and check every file."""
         classes = self.metainfo.get('classes')
         if not classes:
             raise ValueError(
                 f'{type(self).__name__}: no class list; pass classes=(...) with the '
                 f'class names of {self.ann_file} in index order')
-        annotations = read_annotation_file(self.ann_file)
+        annotations = self.read_annotations()
         class_index = {name: index for index, name in enumerate(classes)}
         for annotation in annotations:
             if annotation.label not in class_index:
                 raise ValueError(
                     f'{annotation.location}: unknown class {annotation.label!r}; '
-                    f'the classes are {", ".join(classes)} (fix the row or the '
-                    'classes= of the dataset config)')
-        selected = self._select_split(annotations)
+                    f'the classes are {", ".join(classes)} (fix the row, or the '
+                    'class list: classes= of the dataset config, --classes of '
+                    'tools/make_masks.py)')
         mask_folder = self._mask_folder()
         mask_index = (class_index_map(
             classes,
@@ -121,8 +133,8 @@ class FERAnnotationDataset(BaseDataset):
             if self.mask_classes is not None else classes,
             self.mask_class_renames) if mask_folder is not None else None)
         folder = osp.dirname(self.ann_file)
-        data_list, missing = [], []
-        for annotation in selected:
+        data_list, locations = [], []
+        for annotation in self._select_split(annotations, self.split):
             item = dict(
                 img_path=osp.join(folder, annotation.image),
                 gt_label=class_index[annotation.label])
@@ -137,43 +149,98 @@ class FERAnnotationDataset(BaseDataset):
             if mask_folder is not None:
                 item['motion_mask_path'] = osp.join(
                     mask_folder, f'{mask_index[item["gt_label"]]}.png')
-            for key in ('img_path', 'neutral_path', 'motion_mask_path'):
-                if key in item and not osp.isfile(item[key]):
-                    missing.append(f'{item[key]} ({annotation.location})')
             data_list.append(item)
+            locations.append(annotation.location)
+        self._check_files(data_list, locations)
+        if mask_folder is not None and self.fold is not None:
+            self._check_mask_provenance(annotations, mask_folder)
+        return data_list
+
+    def _check_files(self, data_list: List[dict], locations: List[str]) -> None:
+        """Every listed file exists, and every face is a readable image file.
+
+        Only the image header is read (cheap on large sets): an empty file or one that
+        is no image format is caught here, before training, instead of mid-epoch.
+
+        Args:
+            data_list (list[dict]): The items.
+            locations (list[str]): The annotation row of each item, for the messages.
+        """
+        missing, unreadable = [], []
+        for item, location in zip(data_list, locations):
+            for key in ('img_path', 'neutral_path', 'motion_mask_path'):
+                path = item.get(key)
+                if path is None:
+                    continue
+                if not osp.isfile(path):
+                    missing.append(f'{path} ({location})')
+                elif key != 'motion_mask_path' and not cv2.haveImageReader(path):
+                    size = osp.getsize(path)
+                    reason = 'empty file' if size == 0 else 'not an image format'
+                    unreadable.append(
+                        f'{path} ({reason}; {location})')
         if missing:
             raise FileNotFoundError(
                 f'{type(self).__name__}: {len(missing)} listed files are missing, e.g. '
                 f'{"; ".join(missing[:3])}. Faces come from the converter, masks from '
                 'tools/make_masks.py (or set mask_dir=None).')
-        return data_list
+        if unreadable:
+            raise ValueError(
+                f'{type(self).__name__}: {len(unreadable)} listed faces cannot be read '
+                f'as images, e.g. {"; ".join(unreadable[:3])}. Re-run the converter '
+                'that wrote them, or remove their rows from the annotation file.')
+
+    def _check_mask_provenance(self, annotations: List[FERAnnotation],
+                               mask_folder: str) -> None:
+        """Refuse fold masks that ``tools/make_masks.py`` built from other training
+        images than this fold's (see :mod:`mmfmpn.datasets.mask_provenance`)."""
+        inside_data_root = not osp.relpath(mask_folder, self.data_root).startswith(
+            os.pardir)
+        provenance = read_mask_provenance(mask_folder)
+        if (not inside_data_root or provenance is None
+                or str(provenance['split']) == ALL_SUBJECTS):
+            return  # borrowed masks, no record, or masks of every subject
+        training = self._select_split(annotations, 'train')
+        check_mask_provenance(
+            mask_folder, str(self.fold), training_images_fingerprint(
+                (osp.basename(item.image), item.label, item.subject)
+                for item in training),
+            source=f'the train split of fold {self.fold} of {self.ann_file}')
 
     def _mask_folder(self) -> Optional[str]:
         if self.mask_dir is None:
             return None
         return osp.join(self.data_root, self.mask_dir.format(fold=self.fold))
 
-    def _select_split(self,
-                      annotations: List[FERAnnotation]) -> List[FERAnnotation]:
-        """The annotations of ``self.split`` in split-file order (all when None)."""
-        if self.split is None:
+    def _select_split(self, annotations: List[FERAnnotation],
+                      split: Optional[str]) -> List[FERAnnotation]:
+        """The annotations of ``split`` (of ``self.fold``) in split-file order.
+
+        Args:
+            annotations (list[FERAnnotation]): Every annotated image.
+            split (str, optional): ``'train'``, ``'test'``, ...; None for every image.
+
+        Returns:
+            list[FERAnnotation]: The split's images.
+        """
+        if split is None:
             return annotations
         folder = Path(self.ann_file).parent
         logger = MMLogger.get_current_instance()
         if self.fold is None:
-            split_file = folder / f'{self.split}_ids.csv'
+            split_file = folder / f'{split}_ids.csv'
             if not split_file.is_file():
                 raise FileNotFoundError(
                     f'{type(self).__name__}: {split_file} does not exist; a split '
                     'without folds needs a file listing its images (or pass fold=K, '
                     'or split=None for every image)')
             return self._listed(annotations, split_file)
-        split_file = folder / f'{self.split}_ids_{self.fold}.csv'
+        split_file = folder / f'{split}_ids_{self.fold}.csv'
         if split_file.is_file():
-            logger.info(f'{type(self).__name__}: {self.split} split of fold '
+            logger.info(f'{type(self).__name__}: {split} split of fold '
                         f'{self.fold} from {split_file}')
             return self._listed(annotations, split_file)
-        if self.split not in _FOLD_SPLITS:
+        if split not in _FOLD_SPLITS:
             raise FileNotFoundError(
                 f'{type(self).__name__}: {split_file} does not exist, and folds '
                 f'computed from subjects have only the splits {_FOLD_SPLITS}')
@@ -190,7 +257,7 @@ class FERAnnotationDataset(BaseDataset):
         by_name = self._by_image_name(annotations)
         split_files = subject_fold_split_files(
             {name: item.subject for name, item in by_name.items()}, self.num_folds)
-        logger.info(f'{type(self).__name__}: {self.split} split of fold '
+        logger.info(f'{type(self).__name__}: {split} split of fold '
                     f'{self.fold} computed from the subjects of {self.ann_file} '
                     f'({self.num_folds} folds)')
         return [by_name[name]
