@@ -130,3 +130,54 @@ def test_i2cnn_configs_cut_the_papers_patches(variant, num_patches):
         assert cfg.train_dataloader.dataset.pipeline[1].random_crop
         assert cfg.model.head.num_classes == num_classes
         assert cfg.svm_stage.cv_folds == 3
+
+
+@pytest.mark.parametrize('path', [p for p in CONFIGS if not p.stem.startswith('i2cnn')],
+                         ids=lambda p: p.stem)
+def test_training_takes_whole_batches_only(path):
+    """A last batch of one image would crash batch norms whose input ends at 1x1 (the
+    I2CNN configs, on AlexNet without batch norm, are not checked here)."""
+    assert Config.fromfile(str(path)).train_dataloader.drop_last is True
+
+
+def test_a_batch_of_one_is_what_drop_last_avoids():
+    init_default_scope('mmpretrain')
+    backbone = MODELS.build(dict(type='InceptionV3', num_classes=7, aux_logits=False))
+    backbone.train()
+    backbone(torch.rand(2, 3, 75, 75))  # two images: fine
+    with pytest.raises(ValueError, match='more than 1 value per channel'):
+        backbone(torch.rand(1, 3, 75, 75))
+
+
+@pytest.mark.parametrize('dataset,stages', [
+    ('mmi', ('fmg_inceptionv3_mmi', 'fmpn_inceptionv3_mmi')),
+    ('oulu-casia', ('fmg_inceptionv3_oulu-casia', 'fmpn_inceptionv3_oulu-casia')),
+])
+def test_other_fold_datasets_are_the_ckplus_configs_with_another_dataset(
+        dataset, stages):
+    dataset_cfg = Config.fromfile(
+        str(CONFIG_DIR / '_base_' / 'datasets' / f'{dataset}.py'))
+    (swapped, ) = dataset_cfg.values()  # the dataset's one dict
+    for stage in stages:
+        cfg = Config.fromfile(str(CONFIG_DIR / 'fmpn' / f'{stage}.py'))
+        ckplus = Config.fromfile(
+            str(CONFIG_DIR / 'fmpn' / f'{stage.rsplit("_", 1)[0]}_ckplus.py'))
+        if 'backbone' in cfg.model:  # stage 1 holds only the mask generator
+            assert cfg.model.backbone.num_classes == 6
+        for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+            dataset_dict = dict(cfg[loader].dataset)
+            expected = dict(ckplus[loader].dataset, **swapped)
+            assert dataset_dict == expected
+        assert cfg.optim_wrapper == ckplus.optim_wrapper
+        assert cfg.train_cfg == ckplus.train_cfg
+
+
+def test_landmark_prior_goes_after_the_class_mask_and_before_the_geometry():
+    for name in ('fmpn-landmark-prior_inceptionv3_affectnet',
+                 'fmpn_inceptionv3_fer-annotation'):
+        cfg = Config.fromfile(str(CONFIG_DIR / 'fmpn' / f'{name}.py'))
+        for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+            steps = [step.type for step in cfg[loader].dataset.pipeline]
+            assert steps[1:4] == [
+                'LoadMotionMask', 'LandmarkPriorMask', 'MotionMaskBroadcaster'
+            ], (name, loader)

@@ -5,37 +5,29 @@ _base_ = [
     './_base_/synthetic-ckplus_75px.py',
 ]
 
-data_root = {{_base_.demo_data_root}}
-train_pipeline = {{_base_.demo_train_pipeline}}
-test_pipeline = {{_base_.demo_test_pipeline}}
-# Masks carry little detail: generating them at 24 px cuts most of the cost.
-fmg_working_size = 24
 num_epochs = 12
-
 model = dict(
     mask_generator=dict(
-        working_size=fmg_working_size,
+        working_size=_base_.demo_fmg_working_size,
         # Where `make demo` leaves stage 1; tools/kfold.py passes the path.
         init_cfg=dict(
             checkpoint='work_dirs/demo/kfold/fold_{fold}/stage1/epoch_4.pth')),
-    # The demo runs offline: no ImageNet download.
-    backbone=dict(init_cfg=None))
-
-# Loading 70 px faces is cheap next to a step; workers would only compete
-# with the model for the 2 cores.
-train_dataloader = dict(
-    num_workers=0,
-    persistent_workers=False,
-    # At 75 px Inception V3 ends at 1x1: a last batch of one image would give
-    # its batch norms a single value per channel (folds of 16k+1 faces).
-    drop_last=True,
-    dataset=dict(data_root=data_root, pipeline=train_pipeline))
-val_dataloader = dict(
-    num_workers=0,
-    persistent_workers=False,
-    dataset=dict(data_root=data_root, pipeline=test_pipeline))
-test_dataloader = val_dataloader
-
+    backbone=dict(init_cfg=None))  # offline: no ImageNet download
+# The CK+ pipelines with the demo's sizes (the broadcaster's transforms).
+train_pipeline = [
+    dict(step, transforms=_base_.demo_train_geometry)
+    if step.type == 'MotionMaskBroadcaster' else step
+    for step in _base_.train_pipeline
+]
+test_pipeline = [
+    dict(step, transforms=_base_.demo_test_geometry)
+    if step.type == 'MotionMaskBroadcaster' else step
+    for step in _base_.test_pipeline
+]
+train_dataloader = _base_.demo_train_dataloader
+train_dataloader.dataset.pipeline = train_pipeline
+val_dataloader = test_dataloader = _base_.demo_val_dataloader
+val_dataloader.dataset.pipeline = test_pipeline
 # The CK+ schedule's shape (constant, then linear decay to 0 over the second
 # half), shortened.
 param_scheduler = dict(begin=num_epochs // 2, end=num_epochs)

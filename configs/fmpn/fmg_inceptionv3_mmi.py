@@ -1,13 +1,4 @@
-# FMPN stage 1 on MMI (frontal videos): the mask generator alone, six classes.
-# Data: tools/dataset_converters/prepare_mmi.py, then tools/make_masks.py --classes basic6.
-_base_ = ['./fmg_inceptionv3_ckplus.py']
+# FMPN stage 1 on MMI (frontal videos): the CK+ stage 1 on MMI's six classes.
+_base_ = ['./fmg_inceptionv3_ckplus.py', '../_base_/datasets/mmi.py']
 
-dataset_type = 'MMIDataset'
-data_root = 'data/mmi'
-train_dataloader = dict(
-    dataset=dict(
-        type=dataset_type, data_root=data_root, mask_dir='imgs_res/{fold}'))
-val_dataloader = dict(
-    dataset=dict(
-        type=dataset_type, data_root=data_root, mask_dir='imgs_res/{fold}'))
-test_dataloader = val_dataloader
+train_dataloader = val_dataloader = test_dataloader = dict(dataset=_base_.mmi)

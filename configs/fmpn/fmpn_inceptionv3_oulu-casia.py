@@ -1,19 +1,13 @@
 # FMPN stage 2 on Oulu-CASIA (VIS, strong light): joint training from the stage-1
 # checkpoint of the same fold, six classes.
-_base_ = ['./fmpn_inceptionv3_ckplus.py']
+_base_ = ['./fmpn_inceptionv3_ckplus.py', '../_base_/datasets/oulu-casia.py']
 
-dataset_type = 'OuluCASIADataset'
-data_root = 'data/oulu-casia'
 model = dict(
     backbone=dict(num_classes=6),
     mask_generator=dict(
         init_cfg=dict(
             checkpoint='work_dirs/fmg_inceptionv3_oulu-casia/fold_{fold}/'
             'epoch_300.pth')))
-train_dataloader = dict(
-    dataset=dict(
-        type=dataset_type, data_root=data_root, mask_dir='imgs_res/{fold}'))
-val_dataloader = dict(
-    dataset=dict(
-        type=dataset_type, data_root=data_root, mask_dir='imgs_res/{fold}'))
-test_dataloader = val_dataloader
+# Every split of the CK+ config, on Oulu-CASIA (same fold and split names).
+train_dataloader = val_dataloader = test_dataloader = dict(
+    dataset=_base_.oulu_casia)

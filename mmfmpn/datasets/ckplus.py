@@ -77,14 +77,8 @@ class CKPlusDataset(FERAnnotationDataset):
         if ann_file is None:
             ann_file = (CKPLUS_ANNOTATION_FILE if osp.isfile(
                 osp.join(data_root, CKPLUS_ANNOTATION_FILE)) else FMPN_LABEL_FILE)
-        super().__init__(
-            data_root=data_root,
-            ann_file=ann_file,
-            fold=fold,
-            split=split,
-            mask_dir=mask_dir,
-            pipeline=pipeline,
-            **kwargs)
+        super().__init__(data_root, ann_file, fold, split, mask_dir=mask_dir,
+                         pipeline=pipeline, **kwargs)
 
     def read_annotations(self) -> List[FERAnnotation]:
         """``annotations.csv``, or the authors' label pickle and split files."""

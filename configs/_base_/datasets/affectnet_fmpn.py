@@ -3,37 +3,19 @@
 # masks are CK+'s, borrowed by class name (AffectNet's "happy" reads CK+'s 4.png).
 _base_ = ['./ckplus_fmpn.py']
 
-data_root = 'data/affectnet'
 # CK+ masks from every subject (tools/make_masks.py writes imgs_res/all), relative to
 # data_root; the FMPN authors' released masks work too:
 # '<path>/fmpn-official/CKPlus/imgs_res/0' (an absolute path).
-ckplus_mask_dir = '../ckplus/imgs_res/all'
-
-train_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='AffectNetDataset',
-        data_root=data_root,
-        split='train',
-        mask_dir=ckplus_mask_dir,
-        mask_classes='ckplus',
-        pipeline={{_base_.train_pipeline}}))
+affectnet = dict(
+    type='AffectNetDataset',
+    data_root='data/affectnet',
+    mask_dir='../ckplus/imgs_res/all',
+    mask_classes='ckplus')
+# The CK+ splits' fold and type go (_delete_); split and pipeline stay.
+train_dataloader = dict(dataset=dict(
+    _delete_=True, **affectnet, split='train', pipeline=_base_.train_pipeline))
 # val_ids.csv: the 10% of training.csv held out; test_ids.csv: validation.csv.
-val_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='AffectNetDataset',
-        data_root=data_root,
-        split='val',
-        mask_dir=ckplus_mask_dir,
-        mask_classes='ckplus',
-        pipeline={{_base_.test_pipeline}}))
-test_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='AffectNetDataset',
-        data_root=data_root,
-        split='test',
-        mask_dir=ckplus_mask_dir,
-        mask_classes='ckplus',
-        pipeline={{_base_.test_pipeline}}))
+val_dataloader = dict(dataset=dict(
+    _delete_=True, **affectnet, split='val', pipeline=_base_.test_pipeline))
+test_dataloader = dict(dataset=dict(
+    _delete_=True, **affectnet, split='test', pipeline=_base_.test_pipeline))
