@@ -12,6 +12,7 @@ The inputs are the JSON files of ``tools/test.py --out preds.json``
 ``motion_mask_mse`` (FMPN only) is optional; when every record of every fold
 has it, the summary also gives the mask error per fold and on average.
 """
+import io
 import json
 import os.path as osp
 from typing import Dict, List, Mapping, Optional, Sequence
@@ -19,55 +20,12 @@ from typing import Dict, List, Mapping, Optional, Sequence
 import numpy as np
 from mmpretrain.evaluation import ConfusionMatrix
 
-from mmfmpn.utils.file_io import atomic_output_path, write_text_atomic
+from mmfmpn.utils.file_io import write_bytes_atomic, write_text_atomic
+from .prediction_dump import read_predictions
 
 SUMMARY_JSON = 'summary.json'
 SUMMARY_MARKDOWN = 'summary.md'
 CONFUSION_MATRIX_PNG = 'confusion_matrix.png'
-
-
-def load_fold_predictions(path: str) -> dict:
-    """Read and check one fold's prediction JSON.
-
-    Args:
-        path (str): A file written by ``DumpPredictionsJSON``.
-
-    Returns:
-        dict: ``classes`` (list[str] or None), ``gt_labels`` and
-        ``pred_labels`` (int arrays of shape ``(N, )``) and
-        ``motion_mask_mse`` (float array ``(N, )``, or None unless every
-        record has one).
-
-    Raises:
-        FileNotFoundError: The file does not exist.
-        ValueError: The file has no predictions, or a record has no
-            ``gt_label`` / ``pred_label``.
-    """
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'Fold predictions {path} do not exist; '
-                                'write them with tools/test.py --out.')
-    with open(path) as file:
-        content = json.load(file)
-    records = content.get('predictions') if isinstance(content,
-                                                       dict) else None
-    if not records:
-        raise ValueError(f'{path}: expected {{"classes": [...], '
-                         '"predictions": [...]}} with at least one record.')
-    unusable = [
-        i for i, record in enumerate(records)
-        if record.get('gt_label') is None or record.get('pred_label') is None
-    ]
-    if unusable:
-        raise ValueError(f'{path}: records {unusable[:5]} have no gt_label '
-                         'or pred_label; test on a split with labels.')
-    mask_errors = [r.get('motion_mask_mse') for r in records]
-    return dict(
-        classes=content.get('classes'),
-        gt_labels=np.array([r['gt_label'] for r in records], dtype=np.int64),
-        pred_labels=np.array([r['pred_label'] for r in records],
-                             dtype=np.int64),
-        motion_mask_mse=None if None in mask_errors else np.array(
-            mask_errors, dtype=np.float64))
 
 
 def row_normalize(confusion: np.ndarray) -> np.ndarray:
@@ -112,21 +70,21 @@ def summarize_folds(fold_prediction_files: Mapping[int, str],
     if not fold_prediction_files:
         raise ValueError('summarize_folds: no fold predictions given.')
     loaded = {
-        fold: load_fold_predictions(path)
+        fold: read_predictions(path)
         for fold, path in sorted(fold_prediction_files.items())
     }
     if classes is None:
-        classes = next((f['classes'] for f in loaded.values() if f['classes']),
-                       None)
+        classes = next(
+            (f.classes for f in loaded.values() if f.named_classes), None)
     for fold, predictions in loaded.items():
-        if (classes is not None and predictions['classes'] is not None
-                and list(predictions['classes']) != list(classes)):
+        if (classes is not None and predictions.named_classes
+                and list(predictions.classes) != list(classes)):
             raise ValueError(
                 f'{fold_prediction_files[fold]}: classes '
-                f'{predictions["classes"]} differ from {list(classes)}; '
+                f'{predictions.classes} differ from {list(classes)}; '
                 'every fold must be tested with the same class list.')
     largest_label = max(
-        int(max(f['gt_labels'].max(), f['pred_labels'].max()))
+        int(max(f.gt_labels.max(), f.pred_labels.max()))
         for f in loaded.values())
     num_classes = len(classes) if classes is not None else largest_label + 1
     if largest_label >= num_classes:
@@ -134,17 +92,15 @@ def summarize_folds(fold_prediction_files: Mapping[int, str],
                          f'the {num_classes} classes {list(classes)}.')
 
     has_masks = all(
-        f['motion_mask_mse'] is not None for f in loaded.values())
+        f.motion_mask_mse is not None for f in loaded.values())
     confusion = np.zeros((num_classes, num_classes), dtype=np.int64)
     folds = []
     for fold, predictions in loaded.items():
         confusion += ConfusionMatrix.calculate(
-            predictions['pred_labels'],
-            predictions['gt_labels'],
+            predictions.pred_labels, predictions.gt_labels,
             num_classes=num_classes).numpy()
-        num_correct = int(
-            (predictions['pred_labels'] == predictions['gt_labels']).sum())
-        num_samples = len(predictions['gt_labels'])
+        num_correct = int((predictions.pred_labels == predictions.gt_labels).sum())
+        num_samples = len(predictions.gt_labels)
         folds.append(
             dict(
                 fold=fold,
@@ -153,7 +109,7 @@ def summarize_folds(fold_prediction_files: Mapping[int, str],
                 accuracy=100.0 * num_correct / num_samples))
         if has_masks:
             folds[-1]['motion_mask_mse'] = float(
-                predictions['motion_mask_mse'].mean())
+                predictions.motion_mask_mse.mean())
     accuracies = np.array([f['accuracy'] for f in folds])
     mask_summary = dict()
     if has_masks:
@@ -223,16 +179,19 @@ def summary_markdown(summary: dict, title: str = 'k-fold results') -> str:
     return '\n'.join(lines) + '\n'
 
 
-def plot_confusion_matrix(confusion_percent: Sequence[Sequence[float]],
+def plot_confusion_matrix(matrix: Sequence[Sequence[float]],
                           classes: Sequence[str],
-                          title: str = 'Confusion matrix (%)'):
-    """Draw a row-normalised confusion matrix with its values.
+                          title: str = 'Confusion matrix (%)',
+                          percent: bool = True):
+    """Draw a confusion matrix with its values (rows true, columns predicted).
 
     Args:
-        confusion_percent (Sequence[Sequence[float]]): ``(C, C)`` in %,
-            rows true, columns predicted.
+        matrix (Sequence[Sequence[float]]): ``(C, C)``, in % of each true class
+            (``percent``) or counts.
         classes (Sequence[str]): The C class names.
         title (str): Figure title. Defaults to 'Confusion matrix (%)'.
+        percent (bool): Values are row percentages (shown with one decimal on a
+            0-100 scale) rather than counts. Defaults to True.
 
     Returns:
         matplotlib.figure.Figure: The figure (not shown; close it after use).
@@ -241,14 +200,16 @@ def plot_confusion_matrix(confusion_percent: Sequence[Sequence[float]],
     # on percentages; the Agg figure below also needs no display.
     from matplotlib.figure import Figure
 
-    matrix = np.asarray(confusion_percent, dtype=np.float64)
+    matrix = np.asarray(matrix, dtype=np.float64)
+    vmax = 100.0 if percent else max(float(matrix.max()), 1.0)
     figure = Figure(figsize=(1.1 * len(classes) + 2, 1.1 * len(classes) + 1))
     axes = figure.add_subplot()
-    image = axes.imshow(matrix, cmap='Blues', vmin=0, vmax=100)
+    image = axes.imshow(matrix, cmap='Blues', vmin=0, vmax=vmax)
     figure.colorbar(image, ax=axes, fraction=0.046, pad=0.04)
     for (row, col), value in np.ndenumerate(matrix):
-        axes.text(col, row, f'{value:.1f}', ha='center', va='center',
-                  color='white' if value > 50 else 'black', fontsize=9)
+        axes.text(col, row, f'{value:.1f}' if percent else f'{value:.0f}',
+                  ha='center', va='center',
+                  color='white' if value > vmax / 2 else 'black', fontsize=9)
     ticks = np.arange(len(classes))
     axes.set(xticks=ticks, yticks=ticks, xticklabels=classes,
              yticklabels=classes, xlabel='Predicted', ylabel='True',
@@ -256,6 +217,13 @@ def plot_confusion_matrix(confusion_percent: Sequence[Sequence[float]],
     axes.tick_params(axis='x', labelrotation=45)
     figure.tight_layout()
     return figure
+
+
+def figure_png(figure) -> bytes:
+    """The PNG file content of a figure (100 dpi)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format='png', dpi=100)
+    return buffer.getvalue()
 
 
 def write_summary(summary: dict,
@@ -285,8 +253,7 @@ def write_summary(summary: dict,
     figure = plot_confusion_matrix(
         summary['confusion_matrix_percent'], summary['classes'],
         title=f'{title}: {summary["mean_accuracy"]:.2f}{spread} %')
-    with atomic_output_path(paths['confusion_matrix']) as temporary:
-        figure.savefig(temporary, format='png', dpi=100)
+    write_bytes_atomic(paths['confusion_matrix'], figure_png(figure))
     return paths
 
 

@@ -11,7 +11,7 @@ affectnet = dict(
     data_root='data/affectnet',
     mask_dir='../ckplus/imgs_res/all',
     mask_classes='ckplus')
-# The CK+ splits' fold and type go (_delete_); split and pipeline stay.
+# AffectNet has fixed splits, no folds: each split replaces the CK+ dataset (_delete_).
 train_dataloader = dict(dataset=dict(
     _delete_=True, **affectnet, split='train', pipeline=_base_.train_pipeline))
 # val_ids.csv: the 10% of training.csv held out; test_ids.csv: validation.csv.
