@@ -34,7 +34,7 @@ test_pipeline = [
 
 ckplus = dict(type='CKPlusDataset', data_root='data/ckplus', fold=0)
 # Whole batches only: a last batch of one image would give a batch norm one
-# value per channel where the features end at 1x1 (Inception V3 below ~139 px).
+# value per channel where the features end at 1x1 (Inception V3 at 75 px).
 train_dataloader = dict(
     batch_size=16, num_workers=2, persistent_workers=True, drop_last=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
