@@ -18,9 +18,9 @@ model = dict(
     head=_base_.model.head)
 # Same augmentation as FMPN, without the masks.
 train_pipeline = [dict(type='LoadImageFromFile'), *_base_.train_geometry,
-                   dict(type='PackInputs')]
-test_pipeline = [dict(type='LoadImageFromFile'), *_base_.test_geometry,
                   dict(type='PackInputs')]
+test_pipeline = [dict(type='LoadImageFromFile'), *_base_.test_geometry,
+                 dict(type='PackInputs')]
 train_dataloader = dict(
     batch_size=16, dataset=dict(mask_dir=None, pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(mask_dir=None, pipeline=test_pipeline))
