@@ -115,13 +115,13 @@ def test_masks_only_for_the_classes_the_data_set_shows(data_root, capsys):
                                       if name in happy_names))
     assert make_masks.main([str(data_root), '--classes', 'happy', '--folds', '0']) == 0
     assert sorted(path.name for path in (data_root / 'imgs_res/0').iterdir()) == [
-        '0.png', 'montage.png']
+        '0.png', 'montage.png', 'provenance.json']
     # The CK+ list on a smiles-only set: happy keeps its CK+ index 4, the rest are reported.
     assert make_masks.main([str(data_root), '--folds', '1', '--no-all-subjects',
                             '--refine-registration']) == 0
     assert 'no annotated image of anger, contempt, disgust' in capsys.readouterr().out
     assert sorted(path.name for path in (data_root / 'imgs_res/1').iterdir()) == [
-        '4.png', 'montage.png']
+        '4.png', 'montage.png', 'provenance.json']
     mask = cv2.imread(str(data_root / 'imgs_res/1/4.png'), cv2.IMREAD_UNCHANGED)
     assert mask.shape == (70, 70) and mask.max() == 255
 
