@@ -9,7 +9,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 from mmfmpn.engine.svm_stage import fit_svm, run_svm_stage, svm_scores
-from mmfmpn.evaluation.fold_summary import load_fold_predictions
+from mmfmpn.evaluation.prediction_dump import read_predictions
 from mmpretrain.registry import MODELS
 from test_multi_patch_classifier import tiny_multi_patch_cfg
 
@@ -99,8 +99,8 @@ def test_run_svm_stage_writes_the_fold_predictions(tiny_face_set, tmp_path):
 
     assert (result['num_train'], result['num_test']) == (24, 3)
     assert result['feature_dim'] == 2 * 8  # two patches of 8-d features
-    predictions = load_fold_predictions(str(out_file))
-    assert 100.0 * np.mean(predictions['gt_labels'] == predictions['pred_labels']) == \
+    predictions = read_predictions(str(out_file))
+    assert 100.0 * np.mean(predictions.gt_labels == predictions.pred_labels) == \
         pytest.approx(result['accuracy'])
     content = json.loads(out_file.read_text())
     assert content['classes'] == list(CLASSES)
