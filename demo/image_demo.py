@@ -46,9 +46,9 @@ def read_landmarks(values: Optional[Sequence[str]]) -> Optional[np.ndarray]:
                              'of "x y" lines or ten numbers x1 y1 ... x5 y5.')
         text = path.read_text()
         try:
-            points = (json.loads(text) if path.suffix == '.json' else
-                      [line.split() for line in text.splitlines()
-                       if line.strip()])
+            points = (
+                json.loads(text) if path.suffix == '.json' else
+                [line.split() for line in text.splitlines() if line.strip()])
             return np.asarray(points, dtype=np.float64).reshape(-1, 2)
         except ValueError as error:
             raise SystemExit(f'--landmarks {path}: cannot read points '
@@ -65,13 +65,13 @@ def parse_args(argv=None):
         description='Predict the facial expression in an image with FMPN '
         'and save a figure of the prediction, motion mask and fused image.')
     parser.add_argument('img', help='image file')
-    parser.add_argument('config', help='config the checkpoint was trained '
-                        'with')
+    parser.add_argument(
+        'config', help='config the checkpoint was trained '
+        'with')
     parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument('--out-file', default='demo_result.png',
-                        help='output PNG (default: demo_result.png)')
-    parser.add_argument('--device', default='cpu',
-                        help='device, e.g. cpu or cuda:0 (default: cpu)')
+    parser.add_argument(
+        '--out-file', default='demo_result.png', help='output PNG (default: demo_result.png)')
+    parser.add_argument('--device', default='cpu', help='device, e.g. cpu or cuda:0 (default: cpu)')
     parser.add_argument(
         '--landmarks',
         nargs='+',
@@ -85,11 +85,13 @@ def parse_args(argv=None):
         help='landmarks if given else the MTCNN detector (auto), or force '
         'one; "aligned" means the image already is an aligned face crop '
         '(default: auto)')
-    parser.add_argument('--largest-face', action='store_true',
-                        help='with several faces, use the largest instead '
-                        'of stopping')
-    parser.add_argument('--height', type=int, default=360,
-                        help='figure height in pixels (default: 360)')
+    parser.add_argument(
+        '--largest-face',
+        action='store_true',
+        help='with several faces, use the largest instead '
+        'of stopping')
+    parser.add_argument(
+        '--height', type=int, default=360, help='figure height in pixels (default: 360)')
     parser.add_argument(
         '--cfg-options',
         nargs='+',
@@ -118,8 +120,7 @@ def main(argv=None) -> int:
     figure = render_prediction(image, result, inferencer.classes, args.height)
     write_png_atomic(args.out_file, figure)
     scores = ', '.join(f'{name} {score:.3f}'
-                       for name, score in zip(inferencer.classes,
-                                              result['pred_scores']))
+                       for name, score in zip(inferencer.classes, result['pred_scores']))
     notes = '; '.join(result['notes'])
     notes = f' ({notes})' if notes else ''
     print(f"{args.img}: {result['pred_class']}{notes}\n  {scores}\n"

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import cv2
 from mmengine.config import DictAction
+from mmpretrain.utils import progress as mmpretrain_progress
 from rich.progress import Progress
 
 from mmfmpn.apis import FMPNInferencer
 from mmfmpn.visualization import annotate_frame
-from mmpretrain.utils import progress as mmpretrain_progress
 
 #: Output frame rate when the source does not report one (cameras).
 DEFAULT_FPS = 15.0
@@ -43,27 +43,32 @@ def parse_args(argv=None):
         description='Annotate a video or camera stream with FMPN facial '
         'expression predictions.')
     parser.add_argument('source', help='video file, or camera index (0)')
-    parser.add_argument('config', help='config the checkpoint was trained '
-                        'with')
+    parser.add_argument(
+        'config', help='config the checkpoint was trained '
+        'with')
     parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument('--out-file', default='demo_result.mp4',
-                        help='output video (default: demo_result.mp4)')
-    parser.add_argument('--device', default='cpu',
-                        help='device, e.g. cpu or cuda:0 (default: cpu)')
+    parser.add_argument(
+        '--out-file', default='demo_result.mp4', help='output video (default: demo_result.mp4)')
+    parser.add_argument('--device', default='cpu', help='device, e.g. cpu or cuda:0 (default: cpu)')
     parser.add_argument(
         '--face-source',
         choices=('detector', 'aligned'),
         default='detector',
         help='find the largest face with MTCNN, or treat each frame as an '
         'aligned face crop (default: detector)')
-    parser.add_argument('--min-face-size', type=int, default=40,
-                        help='smallest face side in pixels; larger is faster '
-                        '(default: 40)')
-    parser.add_argument('--max-frames', type=int,
-                        help='stop after this many frames (default: all; a '
-                        'camera runs until q or Ctrl-C)')
-    parser.add_argument('--show', action='store_true',
-                        help='also show the frames in a window (q quits)')
+    parser.add_argument(
+        '--min-face-size',
+        type=int,
+        default=40,
+        help='smallest face side in pixels; larger is faster '
+        '(default: 40)')
+    parser.add_argument(
+        '--max-frames',
+        type=int,
+        help='stop after this many frames (default: all; a '
+        'camera runs until q or Ctrl-C)')
+    parser.add_argument(
+        '--show', action='store_true', help='also show the frames in a window (q quits)')
     parser.add_argument(
         '--cfg-options',
         nargs='+',
@@ -111,15 +116,12 @@ def main(argv=None) -> int:
                 result = inferencer(frame)[0]
                 elapsed = time.perf_counter() - start
                 # Exponential moving average, steady but quick to follow.
-                speed = 1 / elapsed if frames == 0 else (0.9 * speed +
-                                                         0.1 / elapsed)
-                annotated = annotate_frame(frame, result, inferencer.classes,
-                                           speed)
+                speed = 1 / elapsed if frames == 0 else (0.9 * speed + 0.1 / elapsed)
+                annotated = annotate_frame(frame, result, inferencer.classes, speed)
                 if writer is None:
                     height, width = annotated.shape[:2]
                     writer = cv2.VideoWriter(
-                        str(temp_path), cv2.VideoWriter_fourcc(*'mp4v'),
-                        out_fps, (width, height))
+                        str(temp_path), cv2.VideoWriter_fourcc(*'mp4v'), out_fps, (width, height))
                     if not writer.isOpened():
                         raise SystemExit(f'Cannot write {out_path}; use a '
                                          '.mp4 or .avi file name.')
@@ -140,8 +142,7 @@ def main(argv=None) -> int:
         if args.show:
             cv2.destroyAllWindows()
     if frames == 0:
-        print(f'error: no frame could be read from {args.source}',
-              file=sys.stderr)
+        print(f'error: no frame could be read from {args.source}', file=sys.stderr)
         return 1
     os.replace(temp_path, out_path)
     print(f'{frames} frames, a face in {faces}, {speed:.1f} fps; '

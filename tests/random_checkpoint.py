@@ -4,9 +4,9 @@ from typing import Optional, Union
 
 import torch
 from mmengine.config import Config
+from mmpretrain.registry import MODELS
 
 from mmfmpn.datasets import CKPLUS_CLASSES
-from mmpretrain.registry import MODELS
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TINY_CONFIG = REPO_ROOT / 'tests' / 'configs' / 'fmpn_tiny.py'
@@ -38,7 +38,6 @@ def save_random_checkpoint(path: Union[str, Path],
     torch.manual_seed(seed)
     model = MODELS.build(cfg.model)  # PyTorch's default init, no logs
     torch.save(
-        dict(
-            state_dict=model.state_dict(),
-            meta=dict(dataset_meta=dict(classes=CKPLUS_CLASSES))), str(path))
+        dict(state_dict=model.state_dict(), meta=dict(dataset_meta=dict(classes=CKPLUS_CLASSES))),
+        str(path))
     return Path(path)

@@ -35,10 +35,8 @@ class SequenceSpec(NamedTuple):
 
 def _ellipse(centre, half_width, half_height, degrees):
     angles = np.deg2rad(np.asarray(degrees, dtype=np.float64))
-    return np.stack([
-        centre[0] + half_width * np.cos(angles),
-        centre[1] - half_height * np.sin(angles)
-    ], axis=1)
+    return np.stack(
+        [centre[0] + half_width * np.cos(angles), centre[1] - half_height * np.sin(angles)], axis=1)
 
 
 def template_landmarks() -> np.ndarray:
@@ -50,34 +48,34 @@ def template_landmarks() -> np.ndarray:
     """
     left_eye, right_eye, nose, left_mouth, right_mouth = REFERENCE_FIVE_POINTS
     jaw_angles = np.linspace(np.pi, 0, 17)
-    jaw = np.stack([48 + 36 * np.cos(jaw_angles), 50 + 58 * np.sin(jaw_angles)],
-                   axis=1)
+    jaw = np.stack([48 + 36 * np.cos(jaw_angles), 50 + 58 * np.sin(jaw_angles)], axis=1)
     left_brow = np.stack([np.linspace(18, 42, 5), [42, 39, 38, 39, 41]], axis=1)
-    right_brow = np.stack([np.linspace(54, 78, 5), [41, 39, 38, 39, 42]],
-                          axis=1)
+    right_brow = np.stack([np.linspace(54, 78, 5), [41, 39, 38, 39, 42]], axis=1)
     bridge = np.stack([np.full(3, nose[0]), np.linspace(52, 64, 3)], axis=1)
-    nostrils = np.stack([np.linspace(40, 56, 5), [73, 74.5, 75, 74.5, 73]],
-                        axis=1)
+    nostrils = np.stack([np.linspace(40, 56, 5), [73, 74.5, 75, 74.5, 73]], axis=1)
     # Eye contour: outer corner, two upper, inner corner, two lower (iBUG order).
     left_eye_points = _ellipse(left_eye, 7, 3, [180, 120, 60, 0, 300, 240])
     right_eye_points = _ellipse(right_eye, 7, 3, [180, 120, 60, 0, 300, 240])
     mouth_centre = (left_mouth + right_mouth) / 2
     half_width = (right_mouth[0] - left_mouth[0]) / 2
-    upper_outer = np.stack(
-        [mouth_centre[0] + half_width * np.array([-0.6, -0.25, 0, 0.25, 0.6]),
-         mouth_centre[1] - np.array([3, 4.5, 4, 4.5, 3])], axis=1)
-    lower_outer = np.stack(
-        [mouth_centre[0] + half_width * np.array([0.6, 0.3, 0, -0.3, -0.6]),
-         mouth_centre[1] + np.array([3.5, 5, 5.5, 5, 3.5])], axis=1)
-    inner = np.stack(
-        [mouth_centre[0] + half_width * np.array(
-            [-0.8, -0.3, 0, 0.3, 0.8, 0.3, 0, -0.3]),
-         mouth_centre[1] + np.array([0, -0.5, -0.5, -0.5, 0, 0.5, 0.5, 0.5])],
-        axis=1)
+    upper_outer = np.stack([
+        mouth_centre[0] + half_width * np.array([-0.6, -0.25, 0, 0.25, 0.6]),
+        mouth_centre[1] - np.array([3, 4.5, 4, 4.5, 3])
+    ],
+                           axis=1)
+    lower_outer = np.stack([
+        mouth_centre[0] + half_width * np.array([0.6, 0.3, 0, -0.3, -0.6]),
+        mouth_centre[1] + np.array([3.5, 5, 5.5, 5, 3.5])
+    ],
+                           axis=1)
+    inner = np.stack([
+        mouth_centre[0] + half_width * np.array([-0.8, -0.3, 0, 0.3, 0.8, 0.3, 0, -0.3]),
+        mouth_centre[1] + np.array([0, -0.5, -0.5, -0.5, 0, 0.5, 0.5, 0.5])
+    ],
+                     axis=1)
     return np.concatenate([
-        jaw, left_brow, right_brow, bridge, nose[None], nostrils,
-        left_eye_points, right_eye_points, left_mouth[None], upper_outer,
-        right_mouth[None], lower_outer, inner
+        jaw, left_brow, right_brow, bridge, nose[None], nostrils, left_eye_points, right_eye_points,
+        left_mouth[None], upper_outer, right_mouth[None], lower_outer, inner
     ])
 
 
@@ -129,8 +127,7 @@ def expression_displacement(code: int) -> np.ndarray:
     return shift
 
 
-def face_to_frame_matrix(rng: np.random.Generator,
-                         frame_size=(320, 256)) -> np.ndarray:
+def face_to_frame_matrix(rng: np.random.Generator, frame_size=(320, 256)) -> np.ndarray:
     """A random similarity transform from the reference frame into a raw frame.
 
     Args:
@@ -142,10 +139,8 @@ def face_to_frame_matrix(rng: np.random.Generator,
     """
     scale = rng.uniform(1.4, 1.7)
     angle = np.deg2rad(rng.uniform(-8, 8))
-    rotation = scale * np.array([[np.cos(angle), -np.sin(angle)],
-                                 [np.sin(angle), np.cos(angle)]])
-    frame_centre = np.array(frame_size, dtype=np.float64) / 2 + rng.uniform(
-        -12, 12, size=2)
+    rotation = scale * np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    frame_centre = np.array(frame_size, dtype=np.float64) / 2 + rng.uniform(-12, 12, size=2)
     translation = frame_centre - rotation @ np.array([48.0, 62.0])
     return np.hstack([rotation, translation[:, None]])
 
@@ -154,8 +149,10 @@ def _to_frame(points: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     return points @ matrix[:, :2].T + matrix[:, 2]
 
 
-def draw_face(landmarks: np.ndarray, frame_size=(320, 256),
-              skin: int = 170, seed: int = 0) -> np.ndarray:
+def draw_face(landmarks: np.ndarray,
+              frame_size=(320, 256),
+              skin: int = 170,
+              seed: int = 0) -> np.ndarray:
     """Draw a cartoon gray face from its 68 landmarks in frame coordinates.
 
     Args:
@@ -169,18 +166,15 @@ def draw_face(landmarks: np.ndarray, frame_size=(320, 256),
     """
     width, height = frame_size
     rng = np.random.default_rng(seed)
-    image = rng.normal(70, 6, size=(height, width)).clip(0, 255).astype(
-        np.uint8)
+    image = rng.normal(70, 6, size=(height, width)).clip(0, 255).astype(np.uint8)
 
     def poly(indices):
         # 4 fractional bits: draw at sub-pixel accuracy.
         return np.rint(landmarks[list(indices)] * 16).astype(np.int32)
 
-    brow_top = landmarks[17:27] - [0, 30 * np.linalg.norm(
-        landmarks[45] - landmarks[36]) / 55]
+    brow_top = landmarks[17:27] - [0, 30 * np.linalg.norm(landmarks[45] - landmarks[36]) / 55]
     outline = np.concatenate([landmarks[0:17], brow_top[::-1]])
-    cv2.fillPoly(image, [np.rint(outline * 16).astype(np.int32)], skin,
-                 cv2.LINE_AA, 4)
+    cv2.fillPoly(image, [np.rint(outline * 16).astype(np.int32)], skin, cv2.LINE_AA, 4)
     for brow in (range(17, 22), range(22, 27)):
         cv2.polylines(image, [poly(brow)], False, 50, 3, cv2.LINE_AA, 4)
     for eye in (range(36, 42), range(42, 48)):
@@ -195,16 +189,15 @@ def draw_face(landmarks: np.ndarray, frame_size=(320, 256),
 
 
 def _format_rows(rows: np.ndarray) -> str:
-    return ''.join(''.join(f'{value:15.7e}' for value in row) + '\n'
-                   for row in rows)
+    return ''.join(''.join(f'{value:15.7e}' for value in row) + '\n' for row in rows)
 
 
-def write_raw_ckplus(root: Path,
-                     sequences: Iterable[SequenceSpec],
-                     seed: int = 0,
-                     frame_size=(320, 256),
-                     colour_subjects: Iterable[str] = ()
-                     ) -> Dict[str, np.ndarray]:
+def write_raw_ckplus(
+    root: Path,
+    sequences: Iterable[SequenceSpec],
+    seed: int = 0,
+    frame_size=(320, 256),
+    colour_subjects: Iterable[str] = ()) -> Dict[str, np.ndarray]:
     """Write a raw CK+ tree (images, Emotion, Landmarks) under ``root``.
 
     Args:
@@ -229,15 +222,13 @@ def write_raw_ckplus(root: Path,
             placements[spec.subject] = face_to_frame_matrix(rng, frame_size)
         matrix = placements[spec.subject]
         skin = 150 + int(spec.subject[1:]) % 5 * 10
-        peak = (expression_displacement(spec.code)
-                if spec.code is not None else np.zeros((68, 2)))
+        peak = (expression_displacement(spec.code) if spec.code is not None else np.zeros((68, 2)))
         parts = (spec.subject, spec.number)
         for frame_index in range(1, spec.num_frames + 1):
             progress = (frame_index - 1) / max(spec.num_frames - 1, 1)
             landmarks = _to_frame(template + progress * peak, matrix)
             stem = f'{spec.subject}_{spec.number}_{frame_index:08d}'
-            image = draw_face(landmarks, frame_size, skin,
-                              seed=int(spec.subject[1:]))
+            image = draw_face(landmarks, frame_size, skin, seed=int(spec.subject[1:]))
             if spec.subject in colour_subjects:
                 image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
             image_dir = root.joinpath('cohn-kanade-images', *parts)
@@ -245,20 +236,17 @@ def write_raw_ckplus(root: Path,
             image_dir.mkdir(parents=True, exist_ok=True)
             landmark_dir.mkdir(parents=True, exist_ok=True)
             cv2.imwrite(str(image_dir / f'{stem}.png'), image)
-            (landmark_dir / f'{stem}_landmarks.txt').write_text(
-                _format_rows(landmarks))
+            (landmark_dir / f'{stem}_landmarks.txt').write_text(_format_rows(landmarks))
             written['/'.join([*parts, f'{stem}.png'])] = landmarks
         emotion_dir = root.joinpath('Emotion', *parts)
         emotion_dir.mkdir(parents=True, exist_ok=True)
         if spec.code is not None:
             stem = f'{spec.subject}_{spec.number}_{spec.num_frames:08d}'
-            (emotion_dir / f'{stem}_emotion.txt').write_text(
-                f'{float(spec.code):15.7e}\n')
+            (emotion_dir / f'{stem}_emotion.txt').write_text(f'{float(spec.code):15.7e}\n')
     return written
 
 
-def all_class_sequences(subjects: Iterable[str],
-                        num_frames: int = 4) -> List[SequenceSpec]:
+def all_class_sequences(subjects: Iterable[str], num_frames: int = 4) -> List[SequenceSpec]:
     """Every subject shows all 7 expressions plus one unlabelled sequence.
 
     Args:
@@ -270,9 +258,7 @@ def all_class_sequences(subjects: Iterable[str],
     """
     specs = []
     for subject in subjects:
-        specs.extend(
-            SequenceSpec(subject, f'{code:03d}', code, num_frames)
-            for code in range(1, 8))
+        specs.extend(SequenceSpec(subject, f'{code:03d}', code, num_frames) for code in range(1, 8))
         specs.append(SequenceSpec(subject, '008', None, num_frames))
     return specs
 

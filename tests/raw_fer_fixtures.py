@@ -9,22 +9,20 @@ from typing import Dict, Iterable, List, NamedTuple, Sequence, Tuple
 
 import cv2
 import numpy as np
+from raw_ckplus_fixture import (draw_face, expression_displacement, face_to_frame_matrix,
+                                template_landmarks)
 
-from raw_ckplus_fixture import (draw_face, expression_displacement,
-                                face_to_frame_matrix, template_landmarks)
 from mmfmpn.datasets.categories import CKPLUS_CLASSES
 from mmfmpn.masks.alignment import transform_points
 
 #: The header line of AffectNet's training.csv, as released.
-AFFECTNET_HEADER = ('subDirectory_filePath', 'face_x', 'face_y', 'face_width',
-                    'face_height', 'facial_landmarks', 'expression', 'valence',
-                    'arousal')
+AFFECTNET_HEADER = ('subDirectory_filePath', 'face_x', 'face_y', 'face_width', 'face_height',
+                    'facial_landmarks', 'expression', 'valence', 'arousal')
 #: Oulu-CASIA expression folders in BASIC6 order.
 OULU_EXPRESSIONS = ('Anger', 'Disgust', 'Fear', 'Happiness', 'Sadness', 'Surprise')
 
 
-def face_landmarks(class_name: str, intensity: float,
-                   matrix: np.ndarray) -> np.ndarray:
+def face_landmarks(class_name: str, intensity: float, matrix: np.ndarray) -> np.ndarray:
     """68 landmarks of a cartoon face posing a class at an intensity.
 
     Args:
@@ -36,15 +34,13 @@ def face_landmarks(class_name: str, intensity: float,
         np.ndarray: ``(68, 2)`` float64 in frame pixels.
     """
     code = CKPLUS_CLASSES.index(class_name) + 1
-    return transform_points(
-        template_landmarks() + intensity * expression_displacement(code), matrix)
+    return transform_points(template_landmarks() + intensity * expression_displacement(code),
+                            matrix)
 
 
-def draw_colour_face(landmarks: np.ndarray, frame_size: Tuple[int, int],
-                     seed: int) -> np.ndarray:
+def draw_colour_face(landmarks: np.ndarray, frame_size: Tuple[int, int], seed: int) -> np.ndarray:
     """A BGR frame of the cartoon face."""
-    return cv2.cvtColor(draw_face(landmarks, frame_size, seed=seed),
-                        cv2.COLOR_GRAY2BGR)
+    return cv2.cvtColor(draw_face(landmarks, frame_size, seed=seed), cv2.COLOR_GRAY2BGR)
 
 
 def write_landmarks_file(path: Path, landmarks: Dict[str, np.ndarray]) -> None:
@@ -52,14 +48,17 @@ def write_landmarks_file(path: Path, landmarks: Dict[str, np.ndarray]) -> None:
     num_points = len(next(iter(landmarks.values())))
     with open(path, 'w', newline='') as file:
         writer = csv.writer(file)
-        writer.writerow(['path'] + [f'{axis}{i}' for i in range(1, num_points + 1)
-                                    for axis in 'xy'])
+        writer.writerow(['path'] +
+                        [f'{axis}{i}' for i in range(1, num_points + 1) for axis in 'xy'])
         for key, points in landmarks.items():
             writer.writerow([key] + [f'{value:.3f}' for value in points.reshape(-1)])
 
 
-def write_raw_oulu(root: Path, subjects: Sequence[str], num_frames: int = 5,
-                   frame_size=(320, 240), seed: int = 0) -> Dict[str, np.ndarray]:
+def write_raw_oulu(root: Path,
+                   subjects: Sequence[str],
+                   num_frames: int = 5,
+                   frame_size=(320, 240),
+                   seed: int = 0) -> Dict[str, np.ndarray]:
     """Write ``root/VL/Strong/P001/Anger/000.jpeg ...`` (every subject, all six classes).
 
     Returns:
@@ -69,17 +68,16 @@ def write_raw_oulu(root: Path, subjects: Sequence[str], num_frames: int = 5,
     written = {}
     for subject in subjects:
         matrix = face_to_frame_matrix(rng, frame_size)
-        for folder, class_name in zip(
-                OULU_EXPRESSIONS,
-            ('anger', 'disgust', 'fear', 'happy', 'sadness', 'surprise')):
+        for folder, class_name in zip(OULU_EXPRESSIONS,
+                                      ('anger', 'disgust', 'fear', 'happy', 'sadness', 'surprise')):
             sequence_dir = root / 'VL' / 'Strong' / subject / folder
             sequence_dir.mkdir(parents=True)
             for frame in range(num_frames):
                 landmarks = face_landmarks(class_name, frame / (num_frames - 1), matrix)
                 path = sequence_dir / f'{frame:03d}.jpeg'
-                cv2.imwrite(str(path),
-                            draw_colour_face(landmarks, frame_size, int(subject[1:])),
-                            [cv2.IMWRITE_JPEG_QUALITY, 95])
+                cv2.imwrite(
+                    str(path), draw_colour_face(landmarks, frame_size, int(subject[1:])),
+                    [cv2.IMWRITE_JPEG_QUALITY, 95])
                 written[path.relative_to(root).as_posix()] = landmarks
     return written
 
@@ -101,8 +99,10 @@ class MMISessionSpec(NamedTuple):
     num_frames: int = 9
 
 
-def write_raw_mmi(root: Path, sessions: Iterable[MMISessionSpec],
-                  frame_size=(320, 256), seed: int = 0) -> Dict[str, np.ndarray]:
+def write_raw_mmi(root: Path,
+                  sessions: Iterable[MMISessionSpec],
+                  frame_size=(320, 256),
+                  seed: int = 0) -> Dict[str, np.ndarray]:
     """Write ``root/Sessions/<n>/{session.xml, S001-001.avi, S001-001.xml}``.
 
     The video goes neutral - apex (middle frame) - neutral. The emotion value selects the
@@ -132,8 +132,7 @@ def write_raw_mmi(root: Path, sessions: Iterable[MMISessionSpec],
         class_name = basic6[code - 1] if 1 <= code <= 6 else 'happy'
         matrix = face_to_frame_matrix(rng, frame_size)
         video = folder / f'{spec.media}.avi'
-        writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*'MJPG'), 25,
-                                 frame_size)
+        writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*'MJPG'), 25, frame_size)
         middle = spec.num_frames // 2
         for frame in range(spec.num_frames):
             intensity = 1 - abs(frame - middle) / middle
@@ -159,9 +158,11 @@ class AffectNetRowSpec(NamedTuple):
     box_shift: float = 0.0
 
 
-def write_raw_affectnet(root: Path, training: Sequence[AffectNetRowSpec],
+def write_raw_affectnet(root: Path,
+                        training: Sequence[AffectNetRowSpec],
                         validation: Sequence[AffectNetRowSpec],
-                        frame_size=(256, 256), seed: int = 0) -> None:
+                        frame_size=(256, 256),
+                        seed: int = 0) -> None:
     """Write ``root/Manually_Annotated_file_lists/{training,validation}.csv`` and images.
 
     training.csv has the header line, validation.csv has none (as released).
@@ -169,15 +170,21 @@ def write_raw_affectnet(root: Path, training: Sequence[AffectNetRowSpec],
     rng = np.random.default_rng(seed)
     lists_dir = root / 'Manually_Annotated_file_lists'
     lists_dir.mkdir(parents=True)
-    for file_name, specs, header in (('training.csv', training, True),
-                                     ('validation.csv', validation, False)):
+    for file_name, specs, header in (('training.csv', training, True), ('validation.csv',
+                                                                        validation, False)):
         rows: List[list] = [list(AFFECTNET_HEADER)] if header else []
         for number, spec in enumerate(specs):
             code = int(spec.code) if spec.code.isdigit() else 1
-            class_name = {1: 'happy', 2: 'sadness', 3: 'surprise', 4: 'fear',
-                          5: 'disgust', 6: 'anger', 7: 'contempt'}.get(code, 'happy')
-            landmarks = face_landmarks(class_name, 1.0,
-                                       face_to_frame_matrix(rng, frame_size))
+            class_name = {
+                1: 'happy',
+                2: 'sadness',
+                3: 'surprise',
+                4: 'fear',
+                5: 'disgust',
+                6: 'anger',
+                7: 'contempt'
+            }.get(code, 'happy')
+            landmarks = face_landmarks(class_name, 1.0, face_to_frame_matrix(rng, frame_size))
             path = root / 'Manually_Annotated_Images' / spec.image
             path.parent.mkdir(parents=True, exist_ok=True)
             cv2.imwrite(str(path), draw_colour_face(landmarks, frame_size, number))
@@ -185,8 +192,9 @@ def write_raw_affectnet(root: Path, training: Sequence[AffectNetRowSpec],
             x1, y1 = np.ceil(landmarks.max(axis=0)).astype(int)
             rows.append([
                 spec.image, x0 + spec.box_shift, y0, x1 - x0, y1 - y0,
-                ';'.join(f'{value:.2f}' for value in landmarks.reshape(-1))
-                if spec.landmarks else '', spec.code, '0.5', '-0.2'
+                ';'.join(f'{value:.2f}'
+                         for value in landmarks.reshape(-1)) if spec.landmarks else '', spec.code,
+                '0.5', '-0.2'
             ])
         with open(lists_dir / file_name, 'w', newline='') as file:
             csv.writer(file).writerows(rows)

@@ -4,28 +4,23 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from raw_ckplus_fixture import draw_face, face_to_frame_matrix, template_landmarks
 
-from raw_ckplus_fixture import (draw_face, face_to_frame_matrix,
-                                template_landmarks)
-from mmfmpn.masks.alignment import (ALIGNED_FACE_SIZE, REFERENCE_FIVE_POINTS,
-                                    align_face, alignment_matrix,
-                                    estimate_similarity_transform,
+from mmfmpn.masks.alignment import (ALIGNED_FACE_SIZE, REFERENCE_FIVE_POINTS, align_face,
+                                    alignment_matrix, estimate_similarity_transform,
                                     transform_points)
-from mmfmpn.masks.landmarks import (ckplus_frame_key, five_alignment_points,
-                                    five_points_from_68, load_mtcnn_five_points)
+from mmfmpn.masks.landmarks import (ckplus_frame_key, five_alignment_points, five_points_from_68,
+                                    load_mtcnn_five_points)
 
-OFFICIAL_DIR = (Path(__file__).resolve().parents[2] / 'shared' / 'reference' /
-                'fmpn-official')
+OFFICIAL_DIR = (Path(__file__).resolve().parents[2] / 'shared' / 'reference' / 'fmpn-official')
 CROP_SIZE = ALIGNED_FACE_SIZE
 #: Where the reference five points land in the 70x70 crop (nose tip at its centre).
-REFERENCE_IN_CROP = REFERENCE_FIVE_POINTS - REFERENCE_FIVE_POINTS[2] + (
-    CROP_SIZE - 1) / 2
+REFERENCE_IN_CROP = REFERENCE_FIVE_POINTS - REFERENCE_FIVE_POINTS[2] + (CROP_SIZE - 1) / 2
 
 
 def similarity(scale, degrees, translation):
     angle = np.deg2rad(degrees)
-    linear = scale * np.array([[np.cos(angle), -np.sin(angle)],
-                               [np.sin(angle), np.cos(angle)]])
+    linear = scale * np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
     return np.hstack([linear, np.asarray(translation, float)[:, None]])
 
 
@@ -73,8 +68,7 @@ def test_aligned_landmarks_land_on_the_reference_points(seed):
     # Landmark detectors are off by a pixel or so; the points still land close.
     noisy = neutral + np.random.default_rng(seed).normal(0, 1.0, neutral.shape)
     noisy_points = five_points_from_68(noisy)
-    aligned = transform_points(noisy_points,
-                               alignment_matrix(noisy_points, CROP_SIZE))
+    aligned = transform_points(noisy_points, alignment_matrix(noisy_points, CROP_SIZE))
     assert np.linalg.norm(aligned - REFERENCE_IN_CROP, axis=1).max() < 2.0
 
 
@@ -110,43 +104,36 @@ def test_align_face_converts_colour_to_gray():
     landmarks = transform_points(template_landmarks(), to_frame)
     gray = draw_face(landmarks)
     five_points = five_points_from_68(landmarks)
-    from_colour = align_face(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR),
-                             five_points)
+    from_colour = align_face(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), five_points)
     np.testing.assert_array_equal(from_colour, align_face(gray, five_points))
 
 
-def test_mtcnn_pickle_keeps_the_best_detection_and_matches_trailing_keys(
-        tmp_path):
+def test_mtcnn_pickle_keeps_the_best_detection_and_matches_trailing_keys(tmp_path):
     good = np.array([[1, 2, 3, 4, 5, 11, 12, 13, 14, 15]], dtype=np.float32)
     weak = np.full((1, 10), -1, dtype=np.float32)
     detections = {
         '/data/CKP/cohn-kanade-images/S005/001/S005_001_00000001.png':
         [np.array([[0, 0, 9, 9, 1.0]]), good],
-        'C:\\ck\\S010\\002\\S010_002_00000004.png': [
-            np.array([[0, 0, 9, 9, 0.3], [0, 0, 9, 9, 0.99]]),
-            np.concatenate([weak, good])
-        ],
+        'C:\\ck\\S010\\002\\S010_002_00000004.png':
+        [np.array([[0, 0, 9, 9, 0.3], [0, 0, 9, 9, 0.99]]),
+         np.concatenate([weak, good])],
     }
     pkl_path = tmp_path / 'bbox_landmark_mtcnn.pkl'
     pkl_path.write_bytes(pickle.dumps(detections))
     five_points = load_mtcnn_five_points(str(pkl_path))
-    assert set(five_points) == {
-        'S005/001/S005_001_00000001.png', 'S010/002/S010_002_00000004.png'
-    }
+    assert set(five_points) == {'S005/001/S005_001_00000001.png', 'S010/002/S010_002_00000004.png'}
     expected = np.array([[1, 11], [2, 12], [3, 13], [4, 14], [5, 15]], float)
     for points in five_points.values():
         np.testing.assert_array_equal(points, expected)
     assert ckplus_frame_key(
-        Path('/x/y/S005/001/S005_001_00000001.png')) == (
-            'S005/001/S005_001_00000001.png')
+        Path('/x/y/S005/001/S005_001_00000001.png')) == ('S005/001/S005_001_00000001.png')
 
 
 @pytest.mark.skipif(
     not (OFFICIAL_DIR / 'CKPlus' / 'bbox_landmark_mtcnn.pkl').is_file(),
     reason=f'the FMPN authors\' release is not at {OFFICIAL_DIR}')
 def test_reads_the_authors_mtcnn_pickle():
-    five_points = load_mtcnn_five_points(
-        str(OFFICIAL_DIR / 'CKPlus' / 'bbox_landmark_mtcnn.pkl'))
+    five_points = load_mtcnn_five_points(str(OFFICIAL_DIR / 'CKPlus' / 'bbox_landmark_mtcnn.pkl'))
     assert len(five_points) == 2372
     points = five_points['S005/001/S005_001_00000001.png']
     assert points.shape == (5, 2)

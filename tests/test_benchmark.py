@@ -8,7 +8,6 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
-
 from raw_ckplus_fixture import load_tool
 
 benchmark = load_tool('tools/analysis_tools/benchmark.py')
@@ -34,36 +33,34 @@ def one_thread():
 def test_benchmark_json_has_every_measurement(tmp_path, one_thread):
     out = tmp_path / 'benchmark.json'
     assert benchmark.main([
-        TINY_CONFIG, '--steps', '1', '--warmup', '0', '--batch-size', '2',
-        '--json', str(out), *one_thread
+        TINY_CONFIG, '--steps', '1', '--warmup', '0', '--batch-size', '2', '--json',
+        str(out), *one_thread
     ]) == 0
     result = json.loads(out.read_text())
     assert result['input_size'] == [28, 28]
     assert result['device'] == 'cpu' and result['torch_threads'] == 1
     for name in ('fmpn', 'bare'):
         measured = result['models'][name]
-        for key in ('train_step_wall_s', 'train_step_cpu_s',
-                    'inference_step_wall_s', 'inference_step_cpu_s',
-                    'inference_img_per_s', 'train_peak_memory_mb',
+        for key in ('train_step_wall_s', 'train_step_cpu_s', 'inference_step_wall_s',
+                    'inference_step_cpu_s', 'inference_img_per_s', 'train_peak_memory_mb',
                     'inference_peak_memory_mb'):
             assert measured[key] > 0, (name, key)
         assert len(measured['train_step_wall_s_all']) == 1
-    for key in ('train_step_wall_ratio', 'train_step_cpu_ratio',
-                'inference_step_wall_ratio', 'inference_step_cpu_ratio'):
+    for key in ('train_step_wall_ratio', 'train_step_cpu_ratio', 'inference_step_wall_ratio',
+                'inference_step_cpu_ratio'):
         assert result[key] > 0, key
     parts = result['complexity']
     for part in ('mask_generator', 'fusion', 'classifier'):
         assert parts[part]['params'] > 0 and parts[part]['flops'] > 0, part
     assert parts['fmpn_total']['flops'] == pytest.approx(
-        sum(parts[p]['flops']
-            for p in ('mask_generator', 'fusion', 'classifier')))
+        sum(parts[p]['flops'] for p in ('mask_generator', 'fusion', 'classifier')))
 
 
 def test_benchmark_without_memory_and_complexity(tmp_path, one_thread):
     out = tmp_path / 'benchmark.json'
     assert benchmark.main([
-        TINY_CONFIG, '--steps', '1', '--warmup', '0', '--no-memory',
-        '--no-complexity', '--json', str(out), *one_thread
+        TINY_CONFIG, '--steps', '1', '--warmup', '0', '--no-memory', '--no-complexity', '--json',
+        str(out), *one_thread
     ]) == 0
     result = json.loads(out.read_text())
     assert result['complexity'] is None
@@ -74,8 +71,8 @@ def test_benchmark_without_memory_and_complexity(tmp_path, one_thread):
 def test_pipeline_benchmark_on_a_stand_in(tmp_path):
     out = tmp_path / 'pipeline.json'
     assert pipeline_benchmark.main([
-        TINY_CONFIG, '--num-samples', '8', '--warmup', '2',
-        '--stand-in-size', '32', '--json', str(out)
+        TINY_CONFIG, '--num-samples', '8', '--warmup', '2', '--stand-in-size', '32', '--json',
+        str(out)
     ]) == 0
     result = json.loads(out.read_text())
     assert result['img_per_s'] > 0
@@ -105,8 +102,7 @@ def test_fast_config_mask_matches_the_input_size():
     (FAST_STAGE1, FAST_STAGE2, 'fmg-fast_inceptionv3_ckplus'),
     (DEMO_FAST_STAGE1, DEMO_FAST_STAGE2, 'kfold-fast'),
 ])
-def test_fast_stages_share_their_mask_generator(stage1_path, stage2_path,
-                                                stage1_name):
+def test_fast_stages_share_their_mask_generator(stage1_path, stage2_path, stage1_name):
     """Stage 2 initialises its FMG strictly from stage 1's checkpoint: the
     two must build the same FMG."""
     stage1, stage2 = Config.fromfile(stage1_path), Config.fromfile(stage2_path)
@@ -144,9 +140,9 @@ def test_benchmark_compiles_both_models(tmp_path, one_thread):
     """dynamo's eager backend: the tracing, without inductor's codegen."""
     out = tmp_path / 'benchmark.json'
     assert benchmark.main([
-        TINY_CONFIG, '--steps', '1', '--batch-size', '2', '--compile',
-        'eager', '--no-memory', '--no-complexity', '--json', str(out),
-        *one_thread
+        TINY_CONFIG, '--steps', '1', '--batch-size', '2', '--compile', 'eager', '--no-memory',
+        '--no-complexity', '--json',
+        str(out), *one_thread
     ]) == 0
     result = json.loads(out.read_text())
     assert result['compile'] == 'eager'

@@ -9,15 +9,15 @@ import numpy as np
 import pytest
 from mmengine.dataset import Compose
 from mmengine.registry import init_default_scope
+from mmpretrain.registry import TRANSFORMS
 
 import mmfmpn  # noqa: F401
 from mmfmpn.datasets import CKPLUS_CLASSES, CKPlusDataset, read_split_file
-from mmfmpn.utils import UnsafePickleError, load_restricted_pickle
-from mmpretrain.registry import TRANSFORMS
 from mmfmpn.synthesis import make_tiny_ckplus
+from mmfmpn.utils import UnsafePickleError, load_restricted_pickle
 
-OFFICIAL = (Path(__file__).resolve().parents[2] / 'shared' / 'reference' /
-            'fmpn-official' / 'CKPlus')
+OFFICIAL = (
+    Path(__file__).resolve().parents[2] / 'shared' / 'reference' / 'fmpn-official' / 'CKPlus')
 
 
 @pytest.fixture
@@ -41,24 +41,20 @@ def test_folds_are_subject_independent_and_cover_everything(tiny_root):
     for fold in (0, 1):
         train = CKPlusDataset(tiny_root, fold=fold, split='train')
         test = CKPlusDataset(tiny_root, fold=fold, split='test')
-        train_subjects = {train.get_data_info(i)['subject']
-                          for i in range(len(train))}
-        test_subjects = {test.get_data_info(i)['subject']
-                         for i in range(len(test))}
+        train_subjects = {train.get_data_info(i)['subject'] for i in range(len(train))}
+        test_subjects = {test.get_data_info(i)['subject'] for i in range(len(test))}
         assert not train_subjects & test_subjects
         assert len(train) + len(test) == 4 * 7 * 3
 
 
-@pytest.mark.skipif(not OFFICIAL.is_dir(),
-                    reason='../shared/reference/fmpn-official is absent')
+@pytest.mark.skipif(not OFFICIAL.is_dir(), reason='../shared/reference/fmpn-official is absent')
 def test_reads_the_authors_released_files(tmp_path):
     """The authors' split, label and mask files, with stand-in images."""
     root = tmp_path / 'ckplus'
     (root / 'imgs').mkdir(parents=True)
     for path in OFFICIAL.glob('*_ids_*.csv'):
         (root / path.name).write_bytes(path.read_bytes())
-    (root / 'emotion_labels.pkl').write_bytes(
-        (OFFICIAL / 'emotion_labels.pkl').read_bytes())
+    (root / 'emotion_labels.pkl').write_bytes((OFFICIAL / 'emotion_labels.pkl').read_bytes())
     os.symlink(OFFICIAL / 'imgs_res', root / 'imgs_res')
     names = set()
     for fold in range(10):
@@ -67,8 +63,7 @@ def test_reads_the_authors_released_files(tmp_path):
     for name in names:
         cv2.imwrite(str(root / 'imgs' / name), stand_in)
     assert len(names) == 981
-    test_sizes = [len(CKPlusDataset(str(root), fold=k, split='test'))
-                  for k in range(10)]
+    test_sizes = [len(CKPlusDataset(str(root), fold=k, split='test')) for k in range(10)]
     assert test_sizes == [78, 72, 114, 90, 90, 93, 111, 108, 114, 111]
     train = CKPlusDataset(str(root), fold=0, split='train')
     assert len(train) + test_sizes[0] == 981
@@ -131,10 +126,11 @@ def test_label_outside_the_class_list(tiny_root, label):
 
 
 def test_untrusted_label_pickle_is_refused(tiny_root):
+
     class Payload:
 
         def __reduce__(self):
-            return (os.system, ('echo owned',))
+            return (os.system, ('echo owned', ))
 
     with open(osp.join(tiny_root, 'emotion_labels.pkl'), 'wb') as file:
         pickle.dump({'S005_001': Payload()}, file)
@@ -155,11 +151,9 @@ def test_restricted_pickle_allows_numpy_only_when_asked(tmp_path):
         load_restricted_pickle(str(tmp_path / 'bad.pkl'))
 
 
-@pytest.mark.skipif(not OFFICIAL.is_dir(),
-                    reason='../shared/reference/fmpn-official is absent')
+@pytest.mark.skipif(not OFFICIAL.is_dir(), reason='../shared/reference/fmpn-official is absent')
 def test_restricted_pickle_reads_the_authors_landmarks():
-    landmarks = load_restricted_pickle(
-        str(OFFICIAL / 'bbox_landmark_mtcnn.pkl'), allow_numpy=True)
+    landmarks = load_restricted_pickle(str(OFFICIAL / 'bbox_landmark_mtcnn.pkl'), allow_numpy=True)
     assert len(landmarks) == 2372
     boxes, points = next(iter(landmarks.values()))
     assert boxes.shape[1] == 5 and points.shape[1] == 10
@@ -170,8 +164,7 @@ def _load_mask(tmp_path, mask, image_shape=(16, 16, 3)):
     cv2.imwrite(path, mask)
     transform = TRANSFORMS.build(dict(type='LoadMotionMask'))
     return transform(
-        dict(motion_mask_path=path, img=np.zeros(image_shape, np.uint8),
-             img_path='face.png'))
+        dict(motion_mask_path=path, img=np.zeros(image_shape, np.uint8), img_path='face.png'))
 
 
 def test_mask_of_wrong_size_or_channels(tmp_path):
@@ -197,11 +190,9 @@ def test_image_and_mask_stay_aligned_through_the_training_pipeline(tmp_path):
     from mmengine.config import Config
     init_default_scope('mmpretrain')
     cfg = Config.fromfile(
-        osp.join(osp.dirname(__file__), '..', 'configs', '_base_',
-                 'datasets', 'ckplus_fmpn.py'))
+        osp.join(osp.dirname(__file__), '..', 'configs', '_base_', 'datasets', 'ckplus_fmpn.py'))
     rng = np.random.default_rng(0)
-    face = cv2.GaussianBlur(
-        rng.integers(0, 256, (70, 70), dtype=np.uint8), (5, 5), 0)
+    face = cv2.GaussianBlur(rng.integers(0, 256, (70, 70), dtype=np.uint8), (5, 5), 0)
     face[:10, :30] = 255  # an asymmetric mark: flips and crops show
     cv2.imwrite(str(tmp_path / 'face.png'), face)
     cv2.imwrite(str(tmp_path / 'mask.png'), face)
@@ -209,8 +200,10 @@ def test_image_and_mask_stay_aligned_through_the_training_pipeline(tmp_path):
     positions = set()
     for _ in range(40):
         packed = pipeline(
-            dict(img_path=str(tmp_path / 'face.png'),
-                 motion_mask_path=str(tmp_path / 'mask.png'), gt_label=4))
+            dict(
+                img_path=str(tmp_path / 'face.png'),
+                motion_mask_path=str(tmp_path / 'mask.png'),
+                gt_label=4))
         image = packed['inputs']
         mask = packed['data_samples'].gt_motion_mask
         assert image.shape == (3, 299, 299) and mask.shape == (1, 299, 299)
@@ -219,16 +212,15 @@ def test_image_and_mask_stay_aligned_through_the_training_pipeline(tmp_path):
     assert len(positions) > 3  # the crops and flips really varied
     test_pipeline = Compose(cfg.test_pipeline)
     packed = test_pipeline(
-        dict(img_path=str(tmp_path / 'face.png'),
-             motion_mask_path=str(tmp_path / 'mask.png'), gt_label=4))
-    assert (packed['inputs'][0] == packed['data_samples'].gt_motion_mask[0]
-            ).all()
+        dict(
+            img_path=str(tmp_path / 'face.png'),
+            motion_mask_path=str(tmp_path / 'mask.png'),
+            gt_label=4))
+    assert (packed['inputs'][0] == packed['data_samples'].gt_motion_mask[0]).all()
 
 
-@pytest.mark.parametrize('content,reason', [(b'', 'empty file'),
-                                            (b'not a png', 'not an image')])
-def test_unreadable_image_is_an_error_when_the_dataset_is_built(
-        tiny_root, content, reason):
+@pytest.mark.parametrize('content,reason', [(b'', 'empty file'), (b'not a png', 'not an image')])
+def test_unreadable_image_is_an_error_when_the_dataset_is_built(tiny_root, content, reason):
     name = read_split_file(osp.join(tiny_root, 'test_ids_0.csv'))[1]
     with open(osp.join(tiny_root, 'imgs', name), 'wb') as file:
         file.write(content)
@@ -238,10 +230,8 @@ def test_unreadable_image_is_an_error_when_the_dataset_is_built(
 
 def test_reader_of_the_authors_layout_gives_annotations(tiny_root):
     from mmfmpn.datasets import read_fmpn_ckplus_annotations
-    annotations = read_fmpn_ckplus_annotations(
-        osp.join(tiny_root, 'emotion_labels.pkl'))
+    annotations = read_fmpn_ckplus_annotations(osp.join(tiny_root, 'emotion_labels.pkl'))
     assert len(annotations) == 4 * 7 * 3
     first = annotations[0]
     assert first.image.startswith('imgs/S005_001_')
-    assert (first.label, first.subject, first.sequence) == ('anger', 'S005',
-                                                            'S005_001')
+    assert (first.label, first.subject, first.sequence) == ('anger', 'S005', 'S005_001')

@@ -31,18 +31,21 @@ def test_param_groups_are_plain_dicts_with_the_default_settings():
     paramwise_cfg = settings.pop('paramwise_cfg')
     assert paramwise_cfg, 'stage 2 sets the generator LR apart'
     default = DefaultOptimWrapperConstructor(settings, paramwise_cfg)(model)
-    plain = PlainParamGroupsOptimWrapperConstructor(settings,
-                                                    paramwise_cfg)(model)
+    plain = PlainParamGroupsOptimWrapperConstructor(settings, paramwise_cfg)(model)
     default_groups = default.optimizer.param_groups
     plain_groups = plain.optimizer.param_groups
     assert all(type(group) is dict for group in plain_groups)
     assert len(plain_groups) == len(default_groups)
     for ours, theirs in zip(plain_groups, default_groups):
         assert ours['params'][0] is theirs['params'][0]
-        assert {k: v for k, v in ours.items() if k != 'params'} == {
-            k: v for k, v in theirs.items() if k != 'params'}
-    lrs = {name: group['lr'] for (name, _), group in zip(
-        model.named_parameters(), plain_groups)}
+        assert {
+            k: v
+            for k, v in ours.items() if k != 'params'
+        } == {
+            k: v
+            for k, v in theirs.items() if k != 'params'
+        }
+    lrs = {name: group['lr'] for (name, _), group in zip(model.named_parameters(), plain_groups)}
     assert lrs['mask_generator.to_mask.weight'] == pytest.approx(1e-5)
     assert lrs['head.fc.weight'] == pytest.approx(1e-4)
     assert plain.optimizer.state_dict()['param_groups'] == \
@@ -55,15 +58,16 @@ def test_compiled_train_step_trains_stage_2(tmp_path):
     dynamo error."""
     make_tiny_ckplus(str(tmp_path / 'data'))
     result = subprocess.run([
-        sys.executable, '-W', 'ignore', 'tools/train.py', TINY_CONFIG,
-        '--data-root', str(tmp_path / 'data'), '--work-dir',
-        str(tmp_path / 'work'), '--no-validate', '--cfg-options',
-        'compile.backend=eager', 'train_cfg.max_epochs=1'
-    ], cwd=REPO, capture_output=True, text=True)
+        sys.executable, '-W', 'ignore', 'tools/train.py', TINY_CONFIG, '--data-root',
+        str(tmp_path / 'data'), '--work-dir',
+        str(tmp_path / 'work'), '--no-validate', '--cfg-options', 'compile.backend=eager',
+        'train_cfg.max_epochs=1'
+    ],
+                            cwd=REPO,
+                            capture_output=True,
+                            text=True)
     log = result.stdout + result.stderr
     assert result.returncode == 0, log[-3000:]
     assert 'Model has been "compiled"' in log
-    checkpoint = torch.load(tmp_path / 'work' / 'epoch_1.pth',
-                            map_location='cpu')
-    assert torch.isfinite(
-        checkpoint['state_dict']['mask_generator.to_mask.weight']).all()
+    checkpoint = torch.load(tmp_path / 'work' / 'epoch_1.pth', map_location='cpu')
+    assert torch.isfinite(checkpoint['state_dict']['mask_generator.to_mask.weight']).all()

@@ -5,13 +5,12 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
-
-import mmfmpn  # noqa: F401
 from mmpretrain.registry import MODELS, TRANSFORMS
 
+import mmfmpn  # noqa: F401
+
 CONFIG_DIR = Path(__file__).resolve().parents[1] / 'configs'
-CONFIGS = sorted(
-    p for p in CONFIG_DIR.rglob('*.py') if '_base_' not in p.parts)
+CONFIGS = sorted(p for p in CONFIG_DIR.rglob('*.py') if '_base_' not in p.parts)
 
 
 def crop_size(cfg) -> int:
@@ -50,50 +49,42 @@ def test_config_builds_and_runs_one_forward(path):
         return
     if isinstance(logits, tuple):
         logits = logits[-1]
-    num_classes = (cfg.model.head.get('num_classes')
-                   or cfg.model.backbone.num_classes)
-    assert logits.shape == ((1, num_classes) if patches is None else
-                            (1, num_patches, num_classes))
+    num_classes = (cfg.model.head.get('num_classes') or cfg.model.backbone.num_classes)
+    assert logits.shape == ((1, num_classes) if patches is None else (1, num_patches, num_classes))
 
 
 def test_there_are_configs_for_the_paper_and_other_backbones():
     names = {p.stem for p in CONFIGS}
     assert {
-        'fmg_inceptionv3_ckplus', 'fmpn_inceptionv3_ckplus',
-        'fmpn-no-lg_inceptionv3_ckplus', 'inceptionv3_ckplus',
-        'fmpn_resnet50_ckplus', 'fmpn_vgg16bn_ckplus',
+        'fmg_inceptionv3_ckplus', 'fmpn_inceptionv3_ckplus', 'fmpn-no-lg_inceptionv3_ckplus',
+        'inceptionv3_ckplus', 'fmpn_resnet50_ckplus', 'fmpn_vgg16bn_ckplus',
         'fmpn_convnext-tiny_ckplus'
     } <= names
 
 
 def test_paper_schedules_and_losses():
     stage1 = Config.fromfile(str(CONFIG_DIR / 'fmpn/fmg_inceptionv3_ckplus.py'))
-    stage2 = Config.fromfile(
-        str(CONFIG_DIR / 'fmpn/fmpn_inceptionv3_ckplus.py'))
+    stage2 = Config.fromfile(str(CONFIG_DIR / 'fmpn/fmpn_inceptionv3_ckplus.py'))
     assert stage1.model.type == 'MotionMaskGeneratorModel'
     assert 'backbone' not in stage1.model
     assert stage1.train_cfg.max_epochs == 300
     assert stage1.train_dataloader.batch_size == 32
-    assert (stage1.param_scheduler.begin, stage1.param_scheduler.end) == (150,
-                                                                         300)
+    assert (stage1.param_scheduler.begin, stage1.param_scheduler.end) == (150, 300)
     assert stage1.param_scheduler.end_factor == 0
     optimizer = stage1.optim_wrapper.optimizer
-    assert (optimizer.type, optimizer.lr, tuple(optimizer.betas)) == (
-        'Adam', 1e-4, (0.5, 0.999))
+    assert (optimizer.type, optimizer.lr, tuple(optimizer.betas)) == ('Adam', 1e-4, (0.5, 0.999))
     assert stage2.model.mask_generator.init_cfg.type == 'StrictPretrained'
     assert stage2.model.mask_generator.init_cfg.prefix == 'mask_generator.'
     assert stage2.train_cfg.max_epochs == 200
     assert stage2.train_dataloader.batch_size == 16
-    assert (stage2.param_scheduler.begin, stage2.param_scheduler.end) == (100,
-                                                                         200)
+    assert (stage2.param_scheduler.begin, stage2.param_scheduler.end) == (100, 200)
     custom = stage2.optim_wrapper.paramwise_cfg.custom_keys
     assert custom['mask_generator']['lr_mult'] == 0.1  # 1e-5 vs 1e-4
     assert stage2.model.mask_loss.loss_weight == 10
     assert stage2.model.head.loss.loss_weight == 1
     assert '{fold}' in stage2.model.mask_generator.init_cfg.checkpoint
     assert stage2.get('load_from') is None
-    no_lg = Config.fromfile(
-        str(CONFIG_DIR / 'fmpn/fmpn-no-lg_inceptionv3_ckplus.py'))
+    no_lg = Config.fromfile(str(CONFIG_DIR / 'fmpn/fmpn-no-lg_inceptionv3_ckplus.py'))
     assert no_lg.model.mask_loss is None
     assert no_lg.model.mask_generator.init_cfg is None
     # --auto-scale-lr rescales from the batch each stage's LR was set for.
@@ -121,8 +112,7 @@ def test_param_wise_lr_gives_the_mask_generator_1e5():
 @pytest.mark.parametrize('variant, num_patches', [(1, 1), (5, 5), (60, 60)])
 def test_i2cnn_configs_cut_the_papers_patches(variant, num_patches):
     for dataset, num_classes in (('jaffe', 7), ('ckplus6', 6), ('ckplus7', 7)):
-        cfg = Config.fromfile(
-            str(CONFIG_DIR / f'i2cnn/i2cnn-{variant}_alexnet_{dataset}.py'))
+        cfg = Config.fromfile(str(CONFIG_DIR / f'i2cnn/i2cnn-{variant}_alexnet_{dataset}.py'))
         patches = face_patches(cfg)
         assert patches.num_patches == num_patches
         assert (patches.patch_size, patches.crop_size) == ((256, 256), (227, 227))
@@ -132,8 +122,8 @@ def test_i2cnn_configs_cut_the_papers_patches(variant, num_patches):
         assert cfg.svm_stage.cv_folds == 3
 
 
-@pytest.mark.parametrize('path', [p for p in CONFIGS if not p.stem.startswith('i2cnn')],
-                         ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    'path', [p for p in CONFIGS if not p.stem.startswith('i2cnn')], ids=lambda p: p.stem)
 def test_training_takes_whole_batches_only(path):
     """A last batch of one image would crash batch norms whose input ends at 1x1 (the
     I2CNN configs, on AlexNet without batch norm, are not checked here)."""
@@ -153,15 +143,12 @@ def test_a_batch_of_one_is_what_drop_last_avoids():
     ('mmi', ('fmg_inceptionv3_mmi', 'fmpn_inceptionv3_mmi')),
     ('oulu-casia', ('fmg_inceptionv3_oulu-casia', 'fmpn_inceptionv3_oulu-casia')),
 ])
-def test_other_fold_datasets_are_the_ckplus_configs_with_another_dataset(
-        dataset, stages):
-    dataset_cfg = Config.fromfile(
-        str(CONFIG_DIR / '_base_' / 'datasets' / f'{dataset}.py'))
+def test_other_fold_datasets_are_the_ckplus_configs_with_another_dataset(dataset, stages):
+    dataset_cfg = Config.fromfile(str(CONFIG_DIR / '_base_' / 'datasets' / f'{dataset}.py'))
     (swapped, ) = dataset_cfg.values()  # the dataset's one dict
     for stage in stages:
         cfg = Config.fromfile(str(CONFIG_DIR / 'fmpn' / f'{stage}.py'))
-        ckplus = Config.fromfile(
-            str(CONFIG_DIR / 'fmpn' / f'{stage.rsplit("_", 1)[0]}_ckplus.py'))
+        ckplus = Config.fromfile(str(CONFIG_DIR / 'fmpn' / f'{stage.rsplit("_", 1)[0]}_ckplus.py'))
         if 'backbone' in cfg.model:  # stage 1 holds only the mask generator
             assert cfg.model.backbone.num_classes == 6
         for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
@@ -173,11 +160,9 @@ def test_other_fold_datasets_are_the_ckplus_configs_with_another_dataset(
 
 
 def test_landmark_prior_goes_after_the_class_mask_and_before_the_geometry():
-    for name in ('fmpn-landmark-prior_inceptionv3_affectnet',
-                 'fmpn_inceptionv3_fer-annotation'):
+    for name in ('fmpn-landmark-prior_inceptionv3_affectnet', 'fmpn_inceptionv3_fer-annotation'):
         cfg = Config.fromfile(str(CONFIG_DIR / 'fmpn' / f'{name}.py'))
         for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
             steps = [step.type for step in cfg[loader].dataset.pipeline]
-            assert steps[1:4] == [
-                'LoadMotionMask', 'LandmarkPriorMask', 'MotionMaskBroadcaster'
-            ], (name, loader)
+            assert steps[1:4] == ['LoadMotionMask', 'LandmarkPriorMask',
+                                  'MotionMaskBroadcaster'], (name, loader)

@@ -6,10 +6,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from random_checkpoint import TINY_CONFIG, save_random_checkpoint
 
 from mmfmpn.apis import mtcnn_weights_dir
 from mmfmpn.masks import REFERENCE_FIVE_POINTS
-from random_checkpoint import TINY_CONFIG, save_random_checkpoint
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / 'shared'
@@ -27,8 +27,7 @@ def load_script(relative_path: str):
 
 @pytest.fixture(scope='module')
 def checkpoint(tmp_path_factory):
-    return str(
-        save_random_checkpoint(tmp_path_factory.mktemp('ckpt') / 'tiny.pth'))
+    return str(save_random_checkpoint(tmp_path_factory.mktemp('ckpt') / 'tiny.pth'))
 
 
 def generated_frame(seed: int, size: int = 160) -> np.ndarray:
@@ -39,8 +38,7 @@ def generated_frame(seed: int, size: int = 160) -> np.ndarray:
 
 
 @pytest.mark.parametrize('script', [
-    'demo/image_demo.py', 'demo/video_demo.py',
-    'tools/analysis_tools/prediction_confusion.py',
+    'demo/image_demo.py', 'demo/video_demo.py', 'tools/analysis_tools/prediction_confusion.py',
     'tools/deployment/pytorch2onnx.py'
 ])
 def test_help(script, capsys):
@@ -59,7 +57,8 @@ def test_image_demo_with_landmarks(checkpoint, tmp_path, capsys):
     out_file = tmp_path / 'out' / 'demo.png'
     demo = load_script('demo/image_demo.py')
     assert demo.main([
-        str(image_file), str(TINY_CONFIG), checkpoint, '--out-file',
+        str(image_file),
+        str(TINY_CONFIG), checkpoint, '--out-file',
         str(out_file), '--landmarks',
         str(landmarks_file), '--height', '200'
     ]) == 0
@@ -70,7 +69,8 @@ def test_image_demo_with_landmarks(checkpoint, tmp_path, capsys):
     # Ten numbers on the command line work the same.
     inline = [f'{v:.4f}' for v in points.ravel()]
     assert demo.main([
-        str(image_file), str(TINY_CONFIG), checkpoint, '--out-file',
+        str(image_file),
+        str(TINY_CONFIG), checkpoint, '--out-file',
         str(tmp_path / 'inline.png'), '--landmarks', *inline
     ]) == 0
 
@@ -89,23 +89,22 @@ def test_demos_take_cfg_options(wide_generator_checkpoint, tmp_path):
     image_file = tmp_path / 'face.png'
     cv2.imwrite(str(image_file), generated_frame(1, 70))
     common = [
-        str(TINY_CONFIG), wide_generator_checkpoint, '--face-source',
-        'aligned', '--cfg-options', 'model.mask_generator.base_channels=4'
+        str(TINY_CONFIG), wide_generator_checkpoint, '--face-source', 'aligned', '--cfg-options',
+        'model.mask_generator.base_channels=4'
     ]
     image_demo = load_script('demo/image_demo.py')
     out_file = tmp_path / 'demo.png'
-    assert image_demo.main(
-        [str(image_file), *common, '--out-file', str(out_file)]) == 0
+    assert image_demo.main([str(image_file), *common, '--out-file', str(out_file)]) == 0
     assert cv2.imread(str(out_file)) is not None
     with pytest.raises(ValueError, match='does not match the model'):
         image_demo.main([str(image_file), *common[:-2]])
     video = tmp_path / 'in.avi'
-    writer = cv2.VideoWriter(
-        str(video), cv2.VideoWriter_fourcc(*'MJPG'), 5, (70, 70))
+    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*'MJPG'), 5, (70, 70))
     writer.write(generated_frame(2, 70))
     writer.release()
     assert load_script('demo/video_demo.py').main(
-        [str(video), *common, '--out-file', str(tmp_path / 'out.mp4')]) == 0
+        [str(video), *common, '--out-file',
+         str(tmp_path / 'out.mp4')]) == 0
 
 
 def test_image_demo_reports_bad_input(checkpoint, tmp_path, capsys):
@@ -113,7 +112,8 @@ def test_image_demo_reports_bad_input(checkpoint, tmp_path, capsys):
     bad.write_bytes(b'\xff\xd8\xff\xe0 truncated')
     out_file = tmp_path / 'demo.png'
     assert load_script('demo/image_demo.py').main([
-        str(bad), str(TINY_CONFIG), checkpoint, '--out-file',
+        str(bad),
+        str(TINY_CONFIG), checkpoint, '--out-file',
         str(out_file), '--face-source', 'aligned'
     ]) == 1
     assert 'error:' in capsys.readouterr().err
@@ -122,14 +122,14 @@ def test_image_demo_reports_bad_input(checkpoint, tmp_path, capsys):
 
 def test_video_demo_on_generated_frames(checkpoint, tmp_path, capsys):
     video = tmp_path / 'in.avi'
-    writer = cv2.VideoWriter(
-        str(video), cv2.VideoWriter_fourcc(*'MJPG'), 5, (160, 160))
+    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*'MJPG'), 5, (160, 160))
     for seed in range(4):
         writer.write(generated_frame(seed))
     writer.release()
     out_file = tmp_path / 'out.mp4'
     assert load_script('demo/video_demo.py').main([
-        str(video), str(TINY_CONFIG), checkpoint, '--out-file',
+        str(video),
+        str(TINY_CONFIG), checkpoint, '--out-file',
         str(out_file), '--face-source', 'aligned', '--max-frames', '3'
     ]) == 0
     capture = cv2.VideoCapture(str(out_file))
@@ -140,12 +140,13 @@ def test_video_demo_on_generated_frames(checkpoint, tmp_path, capsys):
     assert not list(tmp_path.glob('.*.tmp*'))
 
 
-@pytest.mark.skipif(mtcnn_weights_dir() is None,
-                    reason='MTCNN weights not installed (pip install '
-                    'mtcnn==1.0.0)')
-@pytest.mark.skipif(not (LONDON_FACES / 'annotations.json').is_file(),
-                    reason=f'real photos not available: {LONDON_FACES} is '
-                    'absent')
+@pytest.mark.skipif(
+    mtcnn_weights_dir() is None, reason='MTCNN weights not installed (pip install '
+    'mtcnn==1.0.0)')
+@pytest.mark.skipif(
+    not (LONDON_FACES / 'annotations.json').is_file(),
+    reason=f'real photos not available: {LONDON_FACES} is '
+    'absent')
 def test_image_demo_detects_a_real_face(checkpoint, tmp_path, capsys):
     entry = json.loads((LONDON_FACES / 'annotations.json').read_text())[0]
     out_file = tmp_path / 'demo.png'
@@ -166,24 +167,25 @@ def test_prediction_confusion_tool(tmp_path, capsys):
             dict(
                 classes=classes,
                 predictions=[
-                    dict(img_path=f'{i}.png', gt_label=gt, pred_label=pred,
-                         pred_score=[0.0] * 3)
+                    dict(img_path=f'{i}.png', gt_label=gt, pred_label=pred, pred_score=[0.0] * 3)
                     for i, (gt, pred) in enumerate(pairs)
                 ])))
     tool = load_script('tools/analysis_tools/prediction_confusion.py')
-    assert tool.main([str(predictions), '--report-file',
-                      str(tmp_path / 'report.json'), '--normalize']) == 0
+    assert tool.main(
+        [str(predictions), '--report-file',
+         str(tmp_path / 'report.json'), '--normalize']) == 0
     assert cv2.imread(str(tmp_path / 'preds_confusion_matrix.png')) is not None
     report = json.loads((tmp_path / 'report.json').read_text())
     happy = report['classes'][1]
-    assert happy == dict(
-        **{'class': 'happy'}, precision=66.67, recall=100.0, f1=80.0,
-        support=2)
+    assert happy == dict(**{'class': 'happy'}, precision=66.67, recall=100.0, f1=80.0, support=2)
     assert report['accuracy'] == pytest.approx(66.67)
     assert '| happy' in capsys.readouterr().out
     # Predictions without true labels cannot make a confusion matrix.
     unlabelled = tmp_path / 'unlabelled.json'
-    unlabelled.write_text(json.dumps(dict(classes=classes, predictions=[
-        dict(img_path='a.png', gt_label=None, pred_label=0)])))
+    unlabelled.write_text(
+        json.dumps(
+            dict(
+                classes=classes, predictions=[dict(img_path='a.png', gt_label=None,
+                                                   pred_label=0)])))
     assert tool.main([str(unlabelled)]) == 2
     assert 'no gt_label' in capsys.readouterr().err

@@ -2,13 +2,11 @@
 import numpy as np
 import pytest
 
-from mmfmpn.datasets.transforms.face_patches import (FacePatches, face_unit,
-                                                     patch_boxes)
+from mmfmpn.datasets.transforms.face_patches import FacePatches, face_unit, patch_boxes
 
 # Eyes 20 px apart at y=50, nose tip at y=60, mouth corners at y=70: one face unit = 20 px.
 FIVE_POINTS = np.array([[40., 50.], [60., 50.], [50., 60.], [42., 70.], [58., 70.]])
-POINT_NAMES = ('left_eye', 'right_eye', 'nose_tip', 'left_mouth_corner',
-               'right_mouth_corner')
+POINT_NAMES = ('left_eye', 'right_eye', 'nose_tip', 'left_mouth_corner', 'right_mouth_corner')
 LOCAL_REGIONS = [
     dict(name=name, anchor=tuple(float(i == j) for j in range(5)), size=(0.5, 0.5))
     for i, name in enumerate(POINT_NAMES)
@@ -26,8 +24,7 @@ def dotted_face(points=FIVE_POINTS, size=100):
 
 def test_face_unit_and_boxes_follow_the_points():
     assert face_unit(FIVE_POINTS) == pytest.approx(20.0)
-    transform = FacePatches(regions=LOCAL_REGIONS + [FACE_REGION], scales=(1.0, 2.0),
-                            patch_size=11)
+    transform = FacePatches(regions=LOCAL_REGIONS + [FACE_REGION], scales=(1.0, 2.0), patch_size=11)
     boxes = patch_boxes(FIVE_POINTS, transform.regions, transform.scales)
     assert boxes.shape == (12, 4)
     # Region-major: left eye at scale 1, then at scale 2; 0.5 units = 10 px.
@@ -60,10 +57,10 @@ def test_patches_follow_a_moved_face():
 
 def test_flips_append_mirrors_in_the_same_order():
     image = np.random.default_rng(0).integers(0, 255, (100, 100, 3), dtype=np.uint8)
-    plain = FacePatches(regions=LOCAL_REGIONS + [FACE_REGION], scales=(1.0, 1.3),
-                        patch_size=(12, 10))
-    flipped = FacePatches(regions=LOCAL_REGIONS + [FACE_REGION], scales=(1.0, 1.3),
-                          patch_size=(12, 10), flip=True)
+    plain = FacePatches(
+        regions=LOCAL_REGIONS + [FACE_REGION], scales=(1.0, 1.3), patch_size=(12, 10))
+    flipped = FacePatches(
+        regions=LOCAL_REGIONS + [FACE_REGION], scales=(1.0, 1.3), patch_size=(12, 10), flip=True)
     assert plain.num_patches == 12 and flipped.num_patches == 24
     first = plain(dict(img=image.copy(), landmarks=FIVE_POINTS))
     both = flipped(dict(img=image.copy(), landmarks=FIVE_POINTS))
@@ -75,8 +72,8 @@ def test_flips_append_mirrors_in_the_same_order():
 
 def test_sixty_patches_of_the_paper_layout_from_68_landmarks():
     regions = [FACE_REGION] * 5 + LOCAL_REGIONS
-    transform = FacePatches(regions=regions, scales=(1.0, 1.3, 1.6), patch_size=16,
-                            crop_size=12, flip=True)
+    transform = FacePatches(
+        regions=regions, scales=(1.0, 1.3, 1.6), patch_size=16, crop_size=12, flip=True)
     landmarks = np.zeros((68, 2))
     landmarks[36:42], landmarks[42:48] = FIVE_POINTS[0], FIVE_POINTS[1]
     landmarks[30], landmarks[48], landmarks[54] = FIVE_POINTS[2:]
@@ -87,16 +84,19 @@ def test_sixty_patches_of_the_paper_layout_from_68_landmarks():
 
 def test_centre_crop_is_fixed_and_random_crop_stays_inside():
     image = np.random.default_rng(1).integers(0, 255, (100, 100), dtype=np.uint8)
-    full = FacePatches(regions=LOCAL_REGIONS, patch_size=16)(
-        dict(img=image, landmarks=FIVE_POINTS))['img']
-    centre = FacePatches(regions=LOCAL_REGIONS, patch_size=16, crop_size=12)(
-        dict(img=image, landmarks=FIVE_POINTS))['img']
+    full = FacePatches(
+        regions=LOCAL_REGIONS, patch_size=16)(dict(img=image, landmarks=FIVE_POINTS))['img']
+    centre = FacePatches(
+        regions=LOCAL_REGIONS, patch_size=16, crop_size=12)(dict(img=image,
+                                                                 landmarks=FIVE_POINTS))['img']
     np.testing.assert_array_equal(centre, full[:, :, 2:14, 2:14])
-    random = FacePatches(regions=LOCAL_REGIONS, patch_size=16, crop_size=12,
-                         random_crop=True)(dict(img=image, landmarks=FIVE_POINTS))['img']
+    random = FacePatches(
+        regions=LOCAL_REGIONS, patch_size=16, crop_size=12,
+        random_crop=True)(dict(img=image, landmarks=FIVE_POINTS))['img']
     for patch, whole in zip(random, full):
-        assert any(np.array_equal(patch, whole[:, top:top + 12, left:left + 12])
-                   for top in range(5) for left in range(5))
+        assert any(
+            np.array_equal(patch, whole[:, top:top + 12, left:left + 12]) for top in range(5)
+            for left in range(5))
 
 
 @pytest.mark.parametrize('region, message', [

@@ -7,14 +7,11 @@ import cv2
 import numpy as np
 import pytest
 
-from mmfmpn.datasets.annotation_file import (annotations_csv_text,
-                                             parse_landmarks,
+from mmfmpn.datasets.annotation_file import (annotations_csv_text, parse_landmarks,
                                              read_annotation_file)
-from mmfmpn.datasets.categories import (AFFECTNET7_CLASSES, BASIC6_CLASSES,
-                                        CKPLUS_CLASSES, class_index_map,
-                                        resolve_class_names)
-from mmfmpn.datasets.fer_annotation import (AffectNetDataset,
-                                            FERAnnotationDataset)
+from mmfmpn.datasets.categories import (AFFECTNET7_CLASSES, BASIC6_CLASSES, CKPLUS_CLASSES,
+                                        class_index_map, resolve_class_names)
+from mmfmpn.datasets.fer_annotation import AffectNetDataset, FERAnnotationDataset
 
 CLASSES = ('happy', 'sadness', 'surprise')
 
@@ -30,8 +27,7 @@ def data_root(tmp_path):
     (tmp_path / 'neutral').mkdir()
     lines = ['image,label,subject,sequence,neutral,landmarks']
     for subject in range(6):
-        cv2.imwrite(str(tmp_path / 'neutral' / f's{subject}.png'),
-                    np.full((70, 70), 90, np.uint8))
+        cv2.imwrite(str(tmp_path / 'neutral' / f's{subject}.png'), np.full((70, 70), 90, np.uint8))
         for label in CLASSES:
             name = f's{subject}_{label}.png'
             cv2.imwrite(str(tmp_path / 'imgs' / name), np.full((70, 70), 100, np.uint8))
@@ -58,24 +54,26 @@ def test_every_row_with_label_index_landmarks_and_neutral(data_root):
 
 def test_json_file_gives_the_same_items(data_root):
     rows = read_annotation_file(data_root / 'annotations.csv')
-    entries = [dict(image=r.image, label=r.label, subject=r.subject,
-                    landmarks=r.landmarks.tolist()) for r in rows]
+    entries = [
+        dict(image=r.image, label=r.label, subject=r.subject, landmarks=r.landmarks.tolist())
+        for r in rows
+    ]
     (data_root / 'annotations.json').write_text(json.dumps(entries))
-    from_json = FERAnnotationDataset(str(data_root), ann_file='annotations.json',
-                                     classes=CLASSES)
+    from_json = FERAnnotationDataset(str(data_root), ann_file='annotations.json', classes=CLASSES)
     from_csv = FERAnnotationDataset(str(data_root), classes=CLASSES)
     assert labels_of(from_json) == labels_of(from_csv)
-    np.testing.assert_allclose(from_json.get_data_info(0)['landmarks'],
-                               from_csv.get_data_info(0)['landmarks'])
+    np.testing.assert_allclose(
+        from_json.get_data_info(0)['landmarks'],
+        from_csv.get_data_info(0)['landmarks'])
 
 
 def test_computed_folds_are_subject_independent_and_cover_everything(data_root):
     seen = []
     for fold in range(3):
-        train = FERAnnotationDataset(str(data_root), fold=fold, split='train',
-                                     num_folds=3, classes=CLASSES)
-        test = FERAnnotationDataset(str(data_root), fold=fold, split='test',
-                                    num_folds=3, classes=CLASSES)
+        train = FERAnnotationDataset(
+            str(data_root), fold=fold, split='train', num_folds=3, classes=CLASSES)
+        test = FERAnnotationDataset(
+            str(data_root), fold=fold, split='test', num_folds=3, classes=CLASSES)
         assert test.test_mode and not train.test_mode
         train_subjects = {train.get_data_info(i)['subject'] for i in range(len(train))}
         test_subjects = {test.get_data_info(i)['subject'] for i in range(len(test))}
@@ -100,8 +98,7 @@ def test_split_files_take_precedence_and_unknown_entries_name_the_line(data_root
 @pytest.mark.parametrize('mutate, message', [
     (lambda text: text.replace('s2_sadness.png,sadness', 's2_sadness.png,sad'),
      r"annotations.csv:9: unknown class 'sad'; the classes are happy, sadness"),
-    (lambda text: text.replace(',happy,S3,', ',,S3,'),
-     r"annotations.csv:11: empty 'label'"),
+    (lambda text: text.replace(',happy,S3,', ',,S3,'), r"annotations.csv:11: empty 'label'"),
     (lambda text: text.replace('image,label', 'image,label,age').replace(
         '.png,happy,', '.png,happy,30,'), r'annotations.csv:1: header .*unknown'),
     (lambda text: text.replace(five_points_text(), '1;2;3', 1),
@@ -139,34 +136,59 @@ def write_masks(folder, count):
 
 def test_masks_of_another_class_list_are_used_by_class_name(data_root):
     write_masks(data_root / 'ckplus_masks', 7)
-    dataset = FERAnnotationDataset(str(data_root), classes=CLASSES,
-                                   mask_dir='ckplus_masks', mask_classes='ckplus')
-    by_label = {item['gt_label']: item['motion_mask_path']
-                for item in (dataset.get_data_info(i) for i in range(len(dataset)))}
-    assert {label: path[-5:] for label, path in by_label.items()} == {
-        0: '4.png', 1: '5.png', 2: '6.png'}  # happy, sadness, surprise in CK+
+    dataset = FERAnnotationDataset(
+        str(data_root), classes=CLASSES, mask_dir='ckplus_masks', mask_classes='ckplus')
+    by_label = {
+        item['gt_label']: item['motion_mask_path']
+        for item in (dataset.get_data_info(i) for i in range(len(dataset)))
+    }
+    assert {
+        label: path[-5:]
+        for label, path in by_label.items()
+    } == {
+        0: '4.png',
+        1: '5.png',
+        2: '6.png'
+    }  # happy, sadness, surprise in CK+
     renamed = data_root / 'annotations.csv'
     renamed.write_text(renamed.read_text().replace(',sadness,', ',sad,'))
     dataset = FERAnnotationDataset(
-        str(data_root), classes=('happy', 'sad', 'surprise'), mask_dir='ckplus_masks',
-        mask_classes=CKPLUS_CLASSES, mask_class_renames={'sad': 'sadness'})
-    assert {dataset.get_data_info(i)['motion_mask_path'][-5:]
-            for i in range(len(dataset)) if dataset.get_data_info(i)['gt_label'] == 1
-            } == {'5.png'}
+        str(data_root),
+        classes=('happy', 'sad', 'surprise'),
+        mask_dir='ckplus_masks',
+        mask_classes=CKPLUS_CLASSES,
+        mask_class_renames={'sad': 'sadness'})
+    assert {
+        dataset.get_data_info(i)['motion_mask_path'][-5:]
+        for i in range(len(dataset)) if dataset.get_data_info(i)['gt_label'] == 1
+    } == {'5.png'}
     with pytest.raises(ValueError, match="class 'sad' has no counterpart"):
-        FERAnnotationDataset(str(data_root), classes=('happy', 'sad', 'surprise'),
-                             mask_dir='ckplus_masks', mask_classes='ckplus')
+        FERAnnotationDataset(
+            str(data_root),
+            classes=('happy', 'sad', 'surprise'),
+            mask_dir='ckplus_masks',
+            mask_classes='ckplus')
 
 
 def test_fold_masks_and_missing_mask_files(data_root):
     write_masks(data_root / 'imgs_res' / '1', 3)
-    dataset = FERAnnotationDataset(str(data_root), fold=1, split='train', num_folds=3,
-                                   classes=CLASSES, mask_dir='imgs_res/{fold}')
+    dataset = FERAnnotationDataset(
+        str(data_root),
+        fold=1,
+        split='train',
+        num_folds=3,
+        classes=CLASSES,
+        mask_dir='imgs_res/{fold}')
     assert dataset.get_data_info(0)['motion_mask_path'].startswith(
         str(data_root / 'imgs_res' / '1'))
     with pytest.raises(FileNotFoundError, match=r'imgs_res/2/0.png'):
-        FERAnnotationDataset(str(data_root), fold=2, split='train', num_folds=3,
-                             classes=CLASSES, mask_dir='imgs_res/{fold}')
+        FERAnnotationDataset(
+            str(data_root),
+            fold=2,
+            split='train',
+            num_folds=3,
+            classes=CLASSES,
+            mask_dir='imgs_res/{fold}')
     with pytest.raises(ValueError, match='contains {fold} but fold is None'):
         FERAnnotationDataset(str(data_root), classes=CLASSES, mask_dir='imgs_res/{fold}')
 
@@ -194,8 +216,8 @@ def test_affectnet_dataset_borrows_ckplus_masks(tmp_path):
     (tmp_path / 'train_ids.csv').write_text('\n'.join(f'{label}.png'
                                                       for label in AFFECTNET7_CLASSES))
     write_masks(tmp_path / 'ckplus', 7)
-    dataset = AffectNetDataset(str(tmp_path), split='train', mask_dir='ckplus',
-                               mask_classes='ckplus')
+    dataset = AffectNetDataset(
+        str(tmp_path), split='train', mask_dir='ckplus', mask_classes='ckplus')
     for index, label in enumerate(AFFECTNET7_CLASSES):
         assert dataset.get_data_info(index)['motion_mask_path'].endswith(
             f'/{CKPLUS_CLASSES.index(label)}.png')
@@ -205,8 +227,7 @@ def test_annotation_csv_round_trip(data_root):
     rows = read_annotation_file(data_root / 'annotations.csv')
     (data_root / 'copy.csv').write_text(annotations_csv_text(rows))
     again = read_annotation_file(data_root / 'copy.csv')
-    assert [(r.image, r.label, r.subject, r.neutral) for r in again] == [
-        (r.image, r.label, r.subject, r.neutral) for r in rows]
+    assert [(r.image, r.label, r.subject, r.neutral)
+            for r in again] == [(r.image, r.label, r.subject, r.neutral) for r in rows]
     assert parse_landmarks('', 'x') is None
     assert parse_landmarks([[1, 2]] * 68, 'x').shape == (68, 2)
-

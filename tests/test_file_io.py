@@ -4,8 +4,7 @@ import stat
 
 import pytest
 
-from mmfmpn.utils.file_io import (atomic_output_folder, atomic_output_path,
-                                  write_text_atomic)
+from mmfmpn.utils.file_io import atomic_output_folder, atomic_output_path, write_text_atomic
 
 
 def mode_of(path):

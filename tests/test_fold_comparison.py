@@ -3,12 +3,10 @@ import json
 
 import numpy as np
 import pytest
-
-from mmfmpn.evaluation.fold_comparison import (compare_fold_summaries,
-                                               comparison_markdown,
-                                               load_kfold_summary,
-                                               sign_flip_p_value)
 from raw_ckplus_fixture import load_tool
+
+from mmfmpn.evaluation.fold_comparison import (compare_fold_summaries, comparison_markdown,
+                                               load_kfold_summary, sign_flip_p_value)
 
 compare_kfold = load_tool('tools/analysis_tools/compare_kfold.py')
 
@@ -53,8 +51,7 @@ def test_folds_pair_by_index_and_unpaired_folds_are_reported():
 
 
 def test_a_metric_missing_on_a_fold_is_left_out():
-    comparison = compare_fold_summaries(
-        summary([50, 60], [0.02, 0.02]), summary([50, 60]))
+    comparison = compare_fold_summaries(summary([50, 60], [0.02, 0.02]), summary([50, 60]))
     assert set(comparison['metrics']) == {'accuracy'}
 
 
@@ -79,15 +76,18 @@ def test_tool_prints_and_writes_the_comparison(tmp_path, capsys):
             json.dumps(summary(accuracies, [0.02, 0.02, 0.02])))
     out = tmp_path / 'cmp.json'
     compare_kfold.main([
-        str(tmp_path / 'a'), str(tmp_path / 'b' / 'summary.json'),
-        '--names', 'faithful', 'fast', '--out', str(out)
+        str(tmp_path / 'a'),
+        str(tmp_path / 'b' / 'summary.json'), '--names', 'faithful', 'fast', '--out',
+        str(out)
     ])
     assert 'fast - faithful = 5.00' in capsys.readouterr().out
     written = json.loads(out.read_text())
     assert written['names'] == ['faithful', 'fast']
     assert written['metrics']['accuracy']['p_value'] == pytest.approx(0.25)
     with pytest.raises(SystemExit, match='.md or .json'):
-        compare_kfold.main([str(tmp_path / 'a'), str(tmp_path / 'b'),
-                            '--out', str(tmp_path / 'cmp.txt')])
+        compare_kfold.main(
+            [str(tmp_path / 'a'),
+             str(tmp_path / 'b'), '--out',
+             str(tmp_path / 'cmp.txt')])
     with pytest.raises(SystemExit, match='No k-fold summary'):
         compare_kfold.main([str(tmp_path / 'a'), str(tmp_path / 'c')])

@@ -6,14 +6,12 @@ import cv2
 import numpy as np
 import pytest
 import torch
+from random_checkpoint import TINY_CONFIG, save_random_checkpoint
 
-from mmfmpn.apis import (CheckpointMismatchError, FMPNInferencer,
-                         MTCNNFaceDetector, init_fmpn_model,
-                         mtcnn_weights_dir)
-from mmfmpn.apis import face_detection
+from mmfmpn.apis import (CheckpointMismatchError, FMPNInferencer, MTCNNFaceDetector, face_detection,
+                         init_fmpn_model, mtcnn_weights_dir)
 from mmfmpn.datasets import CKPLUS_CLASSES
 from mmfmpn.masks import REFERENCE_FIVE_POINTS
-from random_checkpoint import TINY_CONFIG, save_random_checkpoint
 
 SHARED = Path(__file__).resolve().parents[2] / 'shared'
 LONDON_FACES = SHARED / 'reference' / 'london-faces'
@@ -21,14 +19,12 @@ needs_london_faces = pytest.mark.skipif(
     not (LONDON_FACES / 'annotations.json').is_file(),
     reason=f'real photos not available: {LONDON_FACES} is absent')
 needs_mtcnn = pytest.mark.skipif(
-    mtcnn_weights_dir() is None,
-    reason='MTCNN weights not installed (pip install mtcnn==1.0.0)')
+    mtcnn_weights_dir() is None, reason='MTCNN weights not installed (pip install mtcnn==1.0.0)')
 
 
 @pytest.fixture(scope='module')
 def checkpoint(tmp_path_factory):
-    return save_random_checkpoint(
-        tmp_path_factory.mktemp('ckpt') / 'tiny.pth')
+    return save_random_checkpoint(tmp_path_factory.mktemp('ckpt') / 'tiny.pth')
 
 
 @pytest.fixture(scope='module')
@@ -57,27 +53,22 @@ def test_test_pipeline_passes_inferencer_images_but_not_maskless_samples():
     from mmengine.config import Config
     from mmengine.dataset import Compose
     from mmengine.registry import init_default_scope
-
     from mmpretrain.registry import TRANSFORMS
     init_default_scope('mmpretrain')
     cfg = Config.fromfile(str(TINY_CONFIG))
     for name in ('train_dataloader', 'test_dataloader'):
-        pipeline = Compose([
-            TRANSFORMS.build(t) for t in cfg[name].dataset.pipeline[1:]
-        ])
+        pipeline = Compose([TRANSFORMS.build(t) for t in cfg[name].dataset.pipeline[1:]])
         face = random_face(0)
-        packed = pipeline(dict(img=face, img_shape=(70, 70),
-                               ori_shape=(70, 70)))
+        packed = pipeline(dict(img=face, img_shape=(70, 70), ori_shape=(70, 70)))
         assert packed['inputs'].shape == (3, 28, 28)
         assert 'gt_motion_mask' not in packed['data_samples']
         with pytest.raises(KeyError, match='face.png has no motion_mask_path'):
             pipeline(dict(img=face, img_path='face.png'))
     for transform in (dict(type='MotionMaskToTensor'),
-                      dict(type='MotionMaskBroadcaster', transforms=[]),
-                      dict(type='LandmarkPriorMask')):
+                      dict(type='MotionMaskBroadcaster',
+                           transforms=[]), dict(type='LandmarkPriorMask')):
         with pytest.raises(KeyError, match='face.png has no'):
-            TRANSFORMS.build(transform)(
-                dict(img=random_face(0), img_path='face.png'))
+            TRANSFORMS.build(transform)(dict(img=random_face(0), img_path='face.png'))
 
 
 def test_predictions_are_probabilities_with_masks(aligned_inferencer):
@@ -105,10 +96,8 @@ def test_fused_image_is_the_forwards_own(aligned_inferencer):
     face = torch.from_numpy(result['face']).permute(2, 0, 1)[None] / 255
     with torch.no_grad():
         motion_mask, fused = model.generate_prior(face.float())
-    np.testing.assert_allclose(result['motion_mask'], motion_mask[0, 0],
-                               atol=1e-5)
-    np.testing.assert_allclose(result['fused_image'],
-                               fused[0].permute(1, 2, 0), atol=1e-5)
+    np.testing.assert_allclose(result['motion_mask'], motion_mask[0, 0], atol=1e-5)
+    np.testing.assert_allclose(result['fused_image'], fused[0].permute(1, 2, 0), atol=1e-5)
 
 
 def test_batch_size_does_not_change_results(aligned_inferencer):
@@ -116,8 +105,7 @@ def test_batch_size_does_not_change_results(aligned_inferencer):
     one_by_one = aligned_inferencer(faces, batch_size=1)
     together = aligned_inferencer(faces, batch_size=4)
     for a, b in zip(one_by_one, together):
-        np.testing.assert_allclose(a['pred_scores'], b['pred_scores'],
-                                   atol=1e-5)
+        np.testing.assert_allclose(a['pred_scores'], b['pred_scores'], atol=1e-5)
 
 
 def test_image_classification_inferencer_works(checkpoint, tmp_path):
@@ -126,21 +114,19 @@ def test_image_classification_inferencer_works(checkpoint, tmp_path):
     from mmpretrain.apis import ImageClassificationInferencer
     face = random_face(3)
     cv2.imwrite(str(tmp_path / 'face.png'), face)
-    ours = FMPNInferencer(TINY_CONFIG, checkpoint, face_source='aligned')(
-        str(tmp_path / 'face.png'))[0]
-    stock = ImageClassificationInferencer(
-        str(TINY_CONFIG), pretrained=str(checkpoint))
-    gray = cv2.cvtColor(cv2.cvtColor(face, cv2.COLOR_BGR2GRAY),
-                        cv2.COLOR_GRAY2BGR)
+    ours = FMPNInferencer(
+        TINY_CONFIG, checkpoint, face_source='aligned')(str(tmp_path / 'face.png'))[0]
+    stock = ImageClassificationInferencer(str(TINY_CONFIG), pretrained=str(checkpoint))
+    gray = cv2.cvtColor(cv2.cvtColor(face, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
     for result in (stock(gray)[0], stock(str(tmp_path / 'face.png'))[0]):
         assert result['pred_class'] in CKPLUS_CLASSES
         assert result['pred_scores'].sum() == pytest.approx(1, abs=1e-5)
-    np.testing.assert_allclose(stock(gray)[0]['pred_scores'],
-                               ours['pred_scores'], atol=1e-5)
+    np.testing.assert_allclose(stock(gray)[0]['pred_scores'], ours['pred_scores'], atol=1e-5)
     model = init_fmpn_model(TINY_CONFIG, checkpoint)
     np.testing.assert_allclose(
         ImageClassificationInferencer(model)(gray)[0]['pred_scores'],
-        ours['pred_scores'], atol=1e-5)
+        ours['pred_scores'],
+        atol=1e-5)
 
 
 def write_bad_inputs(folder: Path) -> dict:
@@ -186,8 +172,7 @@ def test_bad_inputs_get_their_own_error(aligned_inferencer, tmp_path):
         assert result['error'] and result.get('pred_scores') is None
         assert word in result['error'], result['error']
         # The error names its input.
-        assert result['source'] == (f'array[{index}]'
-                                    if name in arrays else name)
+        assert result['source'] == (f'array[{index}]' if name in arrays else name)
         assert result['error'].startswith(result['source'])
     sixteen, alpha, gray = results[-3:]
     assert '16-bit image scaled to 8 bits' in sixteen['notes']
@@ -200,8 +185,7 @@ def test_bad_inputs_get_their_own_error(aligned_inferencer, tmp_path):
 
 
 def test_five_and_68_landmarks_align_the_same_face(checkpoint):
-    inferencer = FMPNInferencer(
-        TINY_CONFIG, checkpoint, face_source='landmarks')
+    inferencer = FMPNInferencer(TINY_CONFIG, checkpoint, face_source='landmarks')
     image = random_face(8, 200)
     five = REFERENCE_FIVE_POINTS * 1.5 + 20
     landmarks_68 = np.zeros((68, 2))
@@ -209,9 +193,8 @@ def test_five_and_68_landmarks_align_the_same_face(checkpoint):
     landmarks_68[42:48] = five[1]
     landmarks_68[30], landmarks_68[48], landmarks_68[54] = five[2:]
     by_five, by_68, outside, wrong_shape, missing = inferencer(
-        [image] * 5,
-        landmarks=[five, landmarks_68, five + 500,
-                   np.zeros((4, 2)), None])
+        [image] * 5, landmarks=[five, landmarks_68, five + 500,
+                                np.zeros((4, 2)), None])
     assert by_five['error'] is None and by_68['error'] is None
     np.testing.assert_array_equal(by_five['face'], by_68['face'])
     np.testing.assert_allclose(by_five['five_points'], five)
@@ -231,10 +214,8 @@ def test_landmark_count_must_match_images(aligned_inferencer):
 
 def test_checkpoint_not_matching_config_is_explained(tmp_path, checkpoint):
     other = save_random_checkpoint(
-        tmp_path / 'six_classes.pth',
-        cfg_options={'model.head.num_classes': 6})
-    with pytest.raises(CheckpointMismatchError,
-                       match=r'head\.fc\.weight: checkpoint \(6, 64\)'):
+        tmp_path / 'six_classes.pth', cfg_options={'model.head.num_classes': 6})
+    with pytest.raises(CheckpointMismatchError, match=r'head\.fc\.weight: checkpoint \(6, 64\)'):
         init_fmpn_model(TINY_CONFIG, other)
     not_a_checkpoint = tmp_path / 'notes.pth'
     not_a_checkpoint.write_text('hello')
@@ -251,12 +232,10 @@ def test_checkpoint_not_matching_config_is_explained(tmp_path, checkpoint):
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason='no GPU')
 def test_gpu_matches_cpu(checkpoint, aligned_inferencer):
-    on_gpu = FMPNInferencer(
-        TINY_CONFIG, checkpoint, device='cuda', face_source='aligned')
+    on_gpu = FMPNInferencer(TINY_CONFIG, checkpoint, device='cuda', face_source='aligned')
     faces = [random_face(seed) for seed in range(3)]
     for cpu, gpu in zip(aligned_inferencer(faces), on_gpu(faces)):
-        np.testing.assert_allclose(cpu['pred_scores'], gpu['pred_scores'],
-                                   atol=1e-4)
+        np.testing.assert_allclose(cpu['pred_scores'], gpu['pred_scores'], atol=1e-4)
 
 
 def test_missing_detector_is_explained(checkpoint, monkeypatch):

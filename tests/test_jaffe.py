@@ -4,16 +4,15 @@ import csv
 import cv2
 import numpy as np
 import pytest
+from raw_ckplus_fixture import load_tool
 
 from mmfmpn.datasets import JAFFEDataset, parse_jaffe_name
 from mmfmpn.datasets.annotation_file import read_annotation_file
 from mmfmpn.datasets.categories import NEUTRAL7_CLASSES
 from mmfmpn.synthesis import generate_synthetic_jaffe
-from raw_ckplus_fixture import load_tool
 
 # Five points of a face in a 256x256 JAFFE-sized image.
-FIVE_POINTS = np.array([[105., 120.], [150., 120.], [128., 145.], [110., 170.],
-                        [146., 170.]])
+FIVE_POINTS = np.array([[105., 120.], [150., 120.], [128., 145.], [110., 170.], [146., 170.]])
 
 
 @pytest.mark.parametrize('name, expected', [
@@ -24,8 +23,7 @@ FIVE_POINTS = np.array([[105., 120.], [150., 120.], [128., 145.], [110., 170.],
 ])
 def test_parse_jaffe_name(name, expected):
     parsed = parse_jaffe_name(name)
-    assert (parsed.poser, parsed.code, parsed.take, parsed.image_id,
-            parsed.label) == expected
+    assert (parsed.poser, parsed.code, parsed.take, parsed.image_id, parsed.label) == expected
 
 
 @pytest.mark.parametrize('name, message', [
@@ -49,8 +47,11 @@ def test_jaffe_codes_follow_the_class_order():
         list(NEUTRAL7_CLASSES)
 
 
-def write_jaffe_folder(folder, posers=('KA', 'KL', 'KM'), codes=('NE', 'HA', 'SU'),
-                       takes=2, extra_names=()):
+def write_jaffe_folder(folder,
+                       posers=('KA', 'KL', 'KM'),
+                       codes=('NE', 'HA', 'SU'),
+                       takes=2,
+                       extra_names=()):
     """Blank 256x256 TIFFs in JAFFE's names, a landmarks.csv and a README."""
     folder.mkdir()
     image = np.full((256, 256), 128, np.uint8)
@@ -72,15 +73,14 @@ def write_jaffe_folder(folder, posers=('KA', 'KL', 'KM'), codes=('NE', 'HA', 'SU
 
 
 def run_prepare(*argv):
-    return load_tool('tools/dataset_converters/prepare_jaffe.py').main(
-        [str(arg) for arg in argv])
+    return load_tool('tools/dataset_converters/prepare_jaffe.py').main([str(arg) for arg in argv])
 
 
 def test_converter_writes_aligned_faces_points_and_poser_folds(tmp_path, capsys):
     names = write_jaffe_folder(tmp_path / 'jaffe')
     out = tmp_path / 'out'
-    assert run_prepare(tmp_path / 'jaffe', out, '--landmarks',
-                       tmp_path / 'jaffe' / 'landmarks.csv', '--crop-size', 96) == 0
+    assert run_prepare(tmp_path / 'jaffe', out, '--landmarks', tmp_path / 'jaffe' / 'landmarks.csv',
+                       '--crop-size', 96) == 0
     assert 'Ignored 2 non-TIFF file(s)' in capsys.readouterr().out  # README, landmarks
     annotations = read_annotation_file(out / 'annotations.csv')
     assert len(annotations) == len(names) == 18
@@ -103,9 +103,8 @@ def test_converter_writes_aligned_faces_points_and_poser_folds(tmp_path, capsys)
 def test_converter_random_folds_are_stratified(tmp_path):
     write_jaffe_folder(tmp_path / 'jaffe', takes=4)
     out = tmp_path / 'out'
-    assert run_prepare(tmp_path / 'jaffe', out, '--landmarks',
-                       tmp_path / 'jaffe' / 'landmarks.csv', '--folds', 'random',
-                       '--num-folds', 4, '--crop-size', 64) == 0
+    assert run_prepare(tmp_path / 'jaffe', out, '--landmarks', tmp_path / 'jaffe' / 'landmarks.csv',
+                       '--folds', 'random', '--num-folds', 4, '--crop-size', 64) == 0
     tests = [(out / f'test_ids_{fold}.csv').read_text().split() for fold in range(4)]
     assert sorted(sum(tests, [])) == sorted(p.name for p in (out / 'imgs').iterdir())
     for test in tests:  # 12 images per class over 4 folds: 3 of each class per fold
@@ -113,8 +112,8 @@ def test_converter_random_folds_are_stratified(tmp_path):
 
 
 def test_converter_names_every_bad_file(tmp_path, capsys):
-    write_jaffe_folder(tmp_path / 'jaffe', posers=('KA', 'KL'),
-                       extra_names=('KA.XX1.99.tiff', 'scan_01.tiff'))
+    write_jaffe_folder(
+        tmp_path / 'jaffe', posers=('KA', 'KL'), extra_names=('KA.XX1.99.tiff', 'scan_01.tiff'))
     out = tmp_path / 'out'
     status = run_prepare(tmp_path / 'jaffe', out, '--landmarks',
                          tmp_path / 'jaffe' / 'landmarks.csv')
@@ -124,15 +123,13 @@ def test_converter_names_every_bad_file(tmp_path, capsys):
     assert 'scan_01.tiff: not a JAFFE image name' in error
     assert not (out / 'annotations.csv').exists()
     # --skip-bad converts the rest and lists the two.
-    assert run_prepare(tmp_path / 'jaffe', out, '--landmarks',
-                       tmp_path / 'jaffe' / 'landmarks.csv', '--skip-bad',
-                       '--overwrite') == 0
+    assert run_prepare(tmp_path / 'jaffe', out, '--landmarks', tmp_path / 'jaffe' / 'landmarks.csv',
+                       '--skip-bad', '--overwrite') == 0
     assert len((out / 'skipped.txt').read_text().splitlines()) == 2
 
 
 def test_converter_refuses_a_missing_folder(tmp_path, capsys):
-    assert run_prepare(tmp_path / 'none', tmp_path / 'out', '--landmarks',
-                       tmp_path / 'x.csv') == 2
+    assert run_prepare(tmp_path / 'none', tmp_path / 'out', '--landmarks', tmp_path / 'x.csv') == 2
     assert 'is not a folder' in capsys.readouterr().err
 
 

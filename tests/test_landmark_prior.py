@@ -5,16 +5,15 @@ import cv2
 import numpy as np
 import pytest
 from mmengine.config import Config
-from mmengine.dataset import Compose
 from mmengine.registry import init_default_scope
+from mmpretrain.registry import DATASETS
 
 import mmfmpn  # noqa: F401
 import mmfmpn.datasets.fer_annotation  # noqa: F401  registers the datasets
 from mmfmpn.datasets.transforms.landmark_prior import LandmarkPriorMask
 from mmfmpn.masks.alignment import REFERENCE_FIVE_POINTS, transform_points
-from mmfmpn.masks.landmarks import NOSE_INDEX
 from mmfmpn.masks.landmark_prior import landmark_key_points, landmark_prior_map
-from mmpretrain.registry import DATASETS
+from mmfmpn.masks.landmarks import NOSE_INDEX
 
 CONFIG_DIR = Path(__file__).resolve().parents[1] / 'configs'
 #: Reference five points in the 70x70 crop (pupillary distance about 35 px).
@@ -28,10 +27,8 @@ def test_map_shape_range_and_peaks_at_the_key_points():
     points, pupillary_distance = landmark_key_points(FACE)
     assert len(points) == 9 and pupillary_distance == pytest.approx(35.2, abs=0.1)
     # Brows: half a pupillary distance above each eye; cheeks below.
-    np.testing.assert_allclose(points[5], FACE[0] - [0, pupillary_distance / 2],
-                               atol=0.5)
-    np.testing.assert_allclose(points[7], FACE[0] + [0, pupillary_distance / 2],
-                               atol=0.5)
+    np.testing.assert_allclose(points[5], FACE[0] - [0, pupillary_distance / 2], atol=0.5)
+    np.testing.assert_allclose(points[7], FACE[0] + [0, pupillary_distance / 2], atol=0.5)
     for x, y in np.rint(points).astype(int):
         if 0 <= x < 70 and 0 <= y < 70:
             window = prior[max(y - 4, 0):y + 5, max(x - 4, 0):x + 5]
@@ -45,8 +42,7 @@ def test_map_shape_range_and_peaks_at_the_key_points():
 
 def test_map_follows_a_rolled_and_scaled_face_and_68_points():
     angle = np.deg2rad(20)
-    roll = 1.5 * np.array([[np.cos(angle), -np.sin(angle)],
-                           [np.sin(angle), np.cos(angle)]])
+    roll = 1.5 * np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
     matrix = np.hstack([roll, [[20], [10]]])
     rolled = transform_points(FACE, matrix)
     prior = landmark_prior_map(rolled, (140, 140))
@@ -59,8 +55,8 @@ def test_map_follows_a_rolled_and_scaled_face_and_68_points():
     landmarks68 = np.zeros((68, 2))
     landmarks68[36:42], landmarks68[42:48] = FACE[0], FACE[1]
     landmarks68[30], landmarks68[48], landmarks68[54] = FACE[2], FACE[3], FACE[4]
-    np.testing.assert_allclose(landmark_prior_map(landmarks68, (70, 70)),
-                               landmark_prior_map(FACE, (70, 70)), atol=1e-6)
+    np.testing.assert_allclose(
+        landmark_prior_map(landmarks68, (70, 70)), landmark_prior_map(FACE, (70, 70)), atol=1e-6)
 
 
 @pytest.mark.parametrize('landmarks, message', [
@@ -79,8 +75,8 @@ def test_transform_alone_blended_and_its_errors():
     mask = alone['gt_motion_mask']
     assert mask.dtype == np.uint8 and mask.shape == (70, 70) and mask.max() == 255
     class_mask = np.full((70, 70), 100, np.uint8)
-    blended = LandmarkPriorMask(blend=0.25)(
-        dict(img=image, landmarks=FACE, gt_motion_mask=class_mask))['gt_motion_mask']
+    blended = LandmarkPriorMask(blend=0.25)(dict(
+        img=image, landmarks=FACE, gt_motion_mask=class_mask))['gt_motion_mask']
     np.testing.assert_allclose(blended, 0.25 * mask + 75, atol=1.0)
     with pytest.raises(KeyError, match='no gt_motion_mask to blend with'):
         LandmarkPriorMask(blend=0.5)(dict(img=image, landmarks=FACE))
@@ -105,8 +101,8 @@ def tiny_affectnet(tmp_path):
         lines.append(f'imgs/{label}.png,{label},,,,{landmarks}')
     (root / 'annotations.csv').write_text('\n'.join(lines) + '\n')
     for split in ('train', 'val', 'test'):
-        (root / f'{split}_ids.csv').write_text(
-            '\n'.join(f'{label}.png' for label in AFFECTNET7_CLASSES))
+        (root / f'{split}_ids.csv').write_text('\n'.join(f'{label}.png'
+                                                         for label in AFFECTNET7_CLASSES))
     masks = tmp_path / 'ckplus' / 'imgs_res' / 'all'
     masks.mkdir(parents=True)
     for index in range(7):
@@ -114,10 +110,9 @@ def tiny_affectnet(tmp_path):
     return root
 
 
-@pytest.mark.parametrize('config', ['fmpn_inceptionv3_affectnet.py',
-                                    'fmpn-landmark-prior_inceptionv3_affectnet.py'])
-def test_affectnet_configs_load_items_and_masks_through_their_pipelines(
-        config, tiny_affectnet):
+@pytest.mark.parametrize(
+    'config', ['fmpn_inceptionv3_affectnet.py', 'fmpn-landmark-prior_inceptionv3_affectnet.py'])
+def test_affectnet_configs_load_items_and_masks_through_their_pipelines(config, tiny_affectnet):
     init_default_scope('mmpretrain')
     cfg = Config.fromfile(str(CONFIG_DIR / 'fmpn' / config))
     assert cfg.model.backbone.num_classes == 7 and cfg.load_from is None
@@ -137,10 +132,11 @@ def test_affectnet_configs_load_items_and_masks_through_their_pipelines(
             assert centre == 0
 
 
-@pytest.mark.parametrize('config, num_classes', [
-    ('fmpn/fmg_inceptionv3_oulu-casia.py', 6), ('fmpn/fmpn_inceptionv3_oulu-casia.py', 6),
-    ('fmpn/fmg_inceptionv3_mmi.py', 6), ('fmpn/fmpn_inceptionv3_mmi.py', 6),
-    ('fmpn/fmpn_inceptionv3_fer-annotation.py', 3)])
+@pytest.mark.parametrize('config, num_classes', [('fmpn/fmg_inceptionv3_oulu-casia.py', 6),
+                                                 ('fmpn/fmpn_inceptionv3_oulu-casia.py', 6),
+                                                 ('fmpn/fmg_inceptionv3_mmi.py', 6),
+                                                 ('fmpn/fmpn_inceptionv3_mmi.py', 6),
+                                                 ('fmpn/fmpn_inceptionv3_fer-annotation.py', 3)])
 def test_six_class_and_user_configs(config, num_classes):
     cfg = Config.fromfile(str(CONFIG_DIR / config))
     if 'backbone' in cfg.model:  # stage 1 holds the mask generator only

@@ -18,10 +18,9 @@ LONDON = Path(__file__).resolve().parents[2] / 'shared' / 'reference' / 'london-
 PEOPLE = 4
 
 pytestmark = [
-    pytest.mark.skipif(not LONDON.is_dir(),
-                       reason='../shared/reference/london-faces is absent'),
-    pytest.mark.skipif(mtcnn_weights_dir() is None,
-                       reason='the MTCNN weights (pip install mtcnn) are absent'),
+    pytest.mark.skipif(not LONDON.is_dir(), reason='../shared/reference/london-faces is absent'),
+    pytest.mark.skipif(
+        mtcnn_weights_dir() is None, reason='the MTCNN weights (pip install mtcnn) are absent'),
 ]
 
 
@@ -55,8 +54,7 @@ def test_happy_minus_neutral_mask_lights_up_the_mouth(london_subset, tmp_path):
     rows = read_annotation_file(out / 'annotations.csv')
     assert [r.label for r in rows] == ['happy'] * PEOPLE
     assert all(r.landmarks.shape == (5, 2) for r in rows)
-    mask = class_motion_masks([out / r.image for r in rows],
-                              [out / r.neutral for r in rows], [0] * PEOPLE,
-                              1)[0].astype(float)
+    mask = class_motion_masks([out / r.image for r in rows], [out / r.neutral for r in rows],
+                              [0] * PEOPLE, 1)[0].astype(float)
     mouth, nose_bridge = mask[48:56, 25:45].mean(), mask[18:32, 30:40].mean()
     assert mouth > nose_bridge + 50, (mouth, nose_bridge)

@@ -3,13 +3,11 @@ import shutil
 import cv2
 import numpy as np
 import pytest
-
 from raw_ckplus_fixture import all_class_sequences, load_tool, write_raw_ckplus
+
 from mmfmpn.datasets.categories import CKPLUS_CLASSES
-from mmfmpn.masks.motion_masks import (class_motion_masks,
-                                       equalize_motion_mask,
-                                       mean_absolute_difference,
-                                       motion_mask_montage)
+from mmfmpn.masks.motion_masks import (class_motion_masks, equalize_motion_mask,
+                                       mean_absolute_difference, motion_mask_montage)
 
 prepare_ckplus = load_tool('tools/dataset_converters/prepare_ckplus.py')
 make_masks = load_tool('tools/make_masks.py')
@@ -24,9 +22,7 @@ def prepared(tmp_path_factory):
     raw_root = tmp_path_factory.mktemp('raw') / 'CK+'
     write_raw_ckplus(raw_root, all_class_sequences(SUBJECTS), seed=2)
     out = tmp_path_factory.mktemp('prepared') / 'ckplus'
-    assert prepare_ckplus.main(
-        [str(raw_root), str(out), '--num-folds',
-         str(NUM_FOLDS)]) == 0
+    assert prepare_ckplus.main([str(raw_root), str(out), '--num-folds', str(NUM_FOLDS)]) == 0
     return out
 
 
@@ -38,8 +34,7 @@ def data_root(prepared, tmp_path):
 
 def read_masks(data_root, split):
     return np.stack([
-        cv2.imread(str(data_root / 'imgs_res' / split / f'{index}.png'),
-                   cv2.IMREAD_UNCHANGED)
+        cv2.imread(str(data_root / 'imgs_res' / split / f'{index}.png'), cv2.IMREAD_UNCHANGED)
         for index in range(len(CKPLUS_CLASSES))
     ])
 
@@ -52,8 +47,7 @@ def test_writes_equalised_masks_and_montages_for_every_fold(data_root):
         assert (masks.min(axis=(1, 2)) == 0).all()
         assert (masks.max(axis=(1, 2)) == 255).all()
         montage = cv2.imread(
-            str(data_root / 'imgs_res' / split / 'montage.png'),
-            cv2.IMREAD_UNCHANGED)
+            str(data_root / 'imgs_res' / split / 'montage.png'), cv2.IMREAD_UNCHANGED)
         assert montage.shape == (140 + 24, 7 * 140)
     # Surprise drops the jaw: the mouth region moves more than in anger.
     surprise, anger = read_masks(data_root, '0')[[6, 0]]
@@ -62,12 +56,8 @@ def test_writes_equalised_masks_and_montages_for_every_fold(data_root):
 
 def test_fold_masks_ignore_the_test_subjects(data_root):
     assert make_masks.main([str(data_root), '--no-all-subjects']) == 0
-    before = {fold: read_masks(data_root, str(fold))
-              for fold in range(NUM_FOLDS)}
-    test_subjects = {
-        line[:4]
-        for line in (data_root / 'test_ids_0.csv').read_text().split()
-    }
+    before = {fold: read_masks(data_root, str(fold)) for fold in range(NUM_FOLDS)}
+    test_subjects = {line[:4] for line in (data_root / 'test_ids_0.csv').read_text().split()}
     for folder in ('imgs', 'neutral'):
         for path in (data_root / folder).iterdir():
             if path.name[:4] in test_subjects:
@@ -84,8 +74,7 @@ def test_is_deterministic_and_refuses_to_overwrite(data_root, capsys):
     first = (data_root / 'imgs_res/1/3.png').read_bytes()
     assert make_masks.main([str(data_root), '--folds', '1']) == 2
     assert '--overwrite' in capsys.readouterr().err
-    assert make_masks.main([str(data_root), '--folds', '1',
-                            '--overwrite']) == 0
+    assert make_masks.main([str(data_root), '--folds', '1', '--overwrite']) == 0
     assert (data_root / 'imgs_res/1/3.png').read_bytes() == first
     assert not (data_root / 'imgs_res/0').exists()
 
@@ -93,11 +82,10 @@ def test_is_deterministic_and_refuses_to_overwrite(data_root, capsys):
 def test_class_without_training_samples_is_an_error(data_root, capsys):
     # Contempt is in the data set but not among fold 2's training images.
     annotations = (data_root / 'annotations.csv').read_text().splitlines()
-    contempt = {line.split(',')[0].split('/')[-1] for line in annotations
-                if ',contempt,' in line}
+    contempt = {line.split(',')[0].split('/')[-1] for line in annotations if ',contempt,' in line}
     train_file = data_root / 'train_ids_2.csv'
-    train_file.write_text(''.join(
-        f'{name}\n' for name in train_file.read_text().split() if name not in contempt))
+    train_file.write_text(''.join(f'{name}\n' for name in train_file.read_text().split()
+                                  if name not in contempt))
     assert make_masks.main([str(data_root), '--folds', '2']) == 1
     err = capsys.readouterr().err
     assert "'contempt'" in err and 'fold 2' in err
@@ -115,13 +103,15 @@ def test_masks_only_for_the_classes_the_data_set_shows(data_root, capsys):
                                       if name in happy_names))
     assert make_masks.main([str(data_root), '--classes', 'happy', '--folds', '0']) == 0
     assert sorted(path.name for path in (data_root / 'imgs_res/0').iterdir()) == [
-        '0.png', 'montage.png', 'provenance.json']
+        '0.png', 'montage.png', 'provenance.json'
+    ]
     # The CK+ list on a smiles-only set: happy keeps its CK+ index 4, the rest are reported.
-    assert make_masks.main([str(data_root), '--folds', '1', '--no-all-subjects',
-                            '--refine-registration']) == 0
+    assert make_masks.main(
+        [str(data_root), '--folds', '1', '--no-all-subjects', '--refine-registration']) == 0
     assert 'no annotated image of anger, contempt, disgust' in capsys.readouterr().out
     assert sorted(path.name for path in (data_root / 'imgs_res/1').iterdir()) == [
-        '4.png', 'montage.png', 'provenance.json']
+        '4.png', 'montage.png', 'provenance.json'
+    ]
     mask = cv2.imread(str(data_root / 'imgs_res/1/4.png'), cv2.IMREAD_UNCHANGED)
     assert mask.shape == (70, 70) and mask.max() == 255
 
@@ -170,8 +160,7 @@ def test_eq1_is_the_equalised_mean_absolute_difference(tmp_path):
     for index, face in enumerate(np.concatenate([expressive, neutral])):
         paths.append(tmp_path / f'{index}.png')
         cv2.imwrite(str(paths[-1]), face)
-    np.testing.assert_array_equal(
-        class_motion_masks(paths[:4], paths[4:], labels, 2), masks)
+    np.testing.assert_array_equal(class_motion_masks(paths[:4], paths[4:], labels, 2), masks)
 
 
 def test_equalisation_spreads_to_the_full_range():
@@ -184,10 +173,7 @@ def test_equalisation_spreads_to_the_full_range():
 def test_mask_functions_reject_bad_input():
     face = np.zeros((8, 8), np.uint8)
     with pytest.raises(ValueError, match="'contempt' \\(index 1\\).*fold 4"):
-        class_motion_masks([face], [face], [0],
-                           2,
-                           class_names=CKPLUS_CLASSES,
-                           split_name='fold 4')
+        class_motion_masks([face], [face], [0], 2, class_names=CKPLUS_CLASSES, split_name='fold 4')
     with pytest.raises(ValueError, match='outside'):
         class_motion_masks([face], [face], [7], 7)
     with pytest.raises(ValueError, match='differ in size'):
@@ -201,8 +187,7 @@ def test_help_describes_the_options(capsys):
         make_masks.parse_args(['--help'])
     assert exit_info.value.code == 0
     help_text = capsys.readouterr().out
-    for option in ('--classes', '--folds', '--all-subjects', '--no-all-subjects',
-                   '--overwrite'):
+    for option in ('--classes', '--folds', '--all-subjects', '--no-all-subjects', '--overwrite'):
         assert option in help_text
 
 
@@ -215,8 +200,7 @@ def test_masks_of_other_folds_are_refused_at_load_time(data_root):
     for split in ('train', 'test'):
         (data_root / f'{split}_ids_0.csv').write_bytes(
             (data_root / f'{split}_ids_1.csv').read_bytes())
-    with pytest.raises(ValueError,
-                       match=r'imgs_res/0/provenance\.json.*make_masks\.py'):
+    with pytest.raises(ValueError, match=r'imgs_res/0/provenance\.json.*make_masks\.py'):
         CKPlusDataset(str(data_root), fold=0, split='test')
     assert make_masks.main([str(data_root), '--folds', '0', '--overwrite',
                             '--no-all-subjects']) == 0

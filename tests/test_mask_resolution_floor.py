@@ -15,8 +15,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 def load_tool():
     spec = importlib.util.spec_from_file_location(
-        'mask_resolution_floor',
-        REPO / 'tools' / 'analysis_tools' / 'mask_resolution_floor.py')
+        'mask_resolution_floor', REPO / 'tools' / 'analysis_tools' / 'mask_resolution_floor.py')
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -26,35 +25,31 @@ def test_upsampling_matrix_is_the_generators_bilinear_resize():
     tool = load_tool()
     small = torch.rand(1, 1, 7, 7, dtype=torch.float64)
     up = tool.upsampling_matrix(7, 30)
-    expected = F.interpolate(
-        small, size=(30, 30), mode='bilinear', align_corners=False)[0, 0]
-    np.testing.assert_allclose(up @ small[0, 0].numpy() @ up.T,
-                               expected.numpy(), atol=1e-12)
+    expected = F.interpolate(small, size=(30, 30), mode='bilinear', align_corners=False)[0, 0]
+    np.testing.assert_allclose(up @ small[0, 0].numpy() @ up.T, expected.numpy(), atol=1e-12)
 
 
 def test_floor_is_zero_for_what_the_working_size_can_draw():
     tool = load_tool()
     up = tool.upsampling_matrix(8, 32)
     drawable = up @ np.random.default_rng(0).random((8, 8)) @ up.T
-    assert tool.resolution_floor(drawable, 8)['floor'] == pytest.approx(
-        0, abs=1e-20)
+    assert tool.resolution_floor(drawable, 8)['floor'] == pytest.approx(0, abs=1e-20)
     # Fine detail is lost below its resolution; the round trip loses more.
     checkerboard = (np.indices((32, 32)).sum(0) % 2).astype(np.float64)
     errors = tool.resolution_floor(checkerboard, 8)
     assert 0.2 < errors['floor'] <= errors['round_trip']
-    assert tool.resolution_floor(checkerboard, 32)['floor'] == pytest.approx(
-        0, abs=1e-20)
+    assert tool.resolution_floor(checkerboard, 32)['floor'] == pytest.approx(0, abs=1e-20)
 
 
 def test_command_line_on_a_mask_folder(tmp_path, capsys):
     tool = load_tool()
     rng = np.random.default_rng(0)
     for label in range(3):
-        cv2.imwrite(str(tmp_path / f'{label}.png'),
-                    rng.integers(0, 256, (20, 20), dtype=np.uint8))
+        cv2.imwrite(str(tmp_path / f'{label}.png'), rng.integers(0, 256, (20, 20), dtype=np.uint8))
     result = tool.main([
-        str(tmp_path), '--resize', '24', '--crop', '20', '--working-sizes',
-        '5', '10', '20', '--json', str(tmp_path / 'floor.json')
+        str(tmp_path), '--resize', '24', '--crop', '20', '--working-sizes', '5', '10', '20',
+        '--json',
+        str(tmp_path / 'floor.json')
     ])
     floors = [row['floor'] for row in result['results']]
     assert floors[0] > floors[1] > floors[2] == pytest.approx(0, abs=1e-20)

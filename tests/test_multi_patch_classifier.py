@@ -2,24 +2,31 @@
 import pytest
 import torch
 from mmengine.registry import init_default_scope
-
-import mmfmpn  # noqa: F401  registers the modules
 from mmpretrain.models import ImageClassifier
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
+
+import mmfmpn  # noqa: F401  registers the modules
 
 
 def tiny_multi_patch_cfg(**kwargs) -> dict:
     """A multi-patch classifier with a one-stage 8-channel ResNet (8-d patch features)."""
     cfg = dict(
         type='MultiPatchClassifier',
-        data_preprocessor=dict(type='ClsDataPreprocessor', mean=[127.5] * 3,
-                               std=[127.5] * 3, to_rgb=False),
-        backbone=dict(type='ResNet', depth=18, stem_channels=8, base_channels=8,
-                      num_stages=1, strides=(1, ), dilations=(1, ), out_indices=(0, )),
+        data_preprocessor=dict(
+            type='ClsDataPreprocessor', mean=[127.5] * 3, std=[127.5] * 3, to_rgb=False),
+        backbone=dict(
+            type='ResNet',
+            depth=18,
+            stem_channels=8,
+            base_channels=8,
+            num_stages=1,
+            strides=(1, ),
+            dilations=(1, ),
+            out_indices=(0, )),
         neck=dict(type='GlobalAveragePooling'),
-        head=dict(type='LinearClsHead', num_classes=4, in_channels=8,
-                  loss=dict(type='CrossEntropyLoss')))
+        head=dict(
+            type='LinearClsHead', num_classes=4, in_channels=8, loss=dict(type='CrossEntropyLoss')))
     cfg.update(kwargs)
     return cfg
 
@@ -75,5 +82,5 @@ def test_bad_inputs_and_channel_swaps_are_refused(model):
     with pytest.raises(ValueError, match=r'\(N, K, C, H, W\)'):
         model.extract_feat(torch.randn(2, 3, 16, 16))
     with pytest.raises(ValueError, match='to_rgb=False'):
-        MODELS.build(tiny_multi_patch_cfg(data_preprocessor=dict(
-            type='ClsDataPreprocessor', to_rgb=True)))
+        MODELS.build(
+            tiny_multi_patch_cfg(data_preprocessor=dict(type='ClsDataPreprocessor', to_rgb=True)))

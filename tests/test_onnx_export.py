@@ -5,7 +5,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from mmengine.config import Config
-
 from random_checkpoint import TINY_CONFIG, save_random_checkpoint
 
 onnxruntime = pytest.importorskip(
@@ -26,14 +25,12 @@ def load_export_tool():
 
 @pytest.fixture(scope='module')
 def checkpoint(tmp_path_factory):
-    return str(
-        save_random_checkpoint(tmp_path_factory.mktemp('ckpt') / 'tiny.pth'))
+    return str(save_random_checkpoint(tmp_path_factory.mktemp('ckpt') / 'tiny.pth'))
 
 
 def test_input_size_comes_from_the_test_pipeline():
     tool = load_export_tool()
-    full = Config.fromfile(
-        str(REPO_ROOT / 'configs' / 'fmpn' / 'fmpn_inceptionv3_ckplus.py'))
+    full = Config.fromfile(str(REPO_ROOT / 'configs' / 'fmpn' / 'fmpn_inceptionv3_ckplus.py'))
     assert tool.input_size_from_config(full) == 299
     assert tool.input_size_from_config(Config.fromfile(str(TINY_CONFIG))) == 28
 
@@ -46,10 +43,8 @@ def test_export_with_mask_matches_pytorch(checkpoint, tmp_path, capsys):
     ]) == 0
     out = capsys.readouterr().out
     assert 'scores' in out and 'motion_mask' in out
-    session = onnxruntime.InferenceSession(
-        str(output_file), providers=['CPUExecutionProvider'])
-    assert [o.name for o in session.get_outputs()] == ['scores',
-                                                       'motion_mask']
+    session = onnxruntime.InferenceSession(str(output_file), providers=['CPUExecutionProvider'])
+    assert [o.name for o in session.get_outputs()] == ['scores', 'motion_mask']
     assert not list(tmp_path.glob('.*.tmp'))
 
 
@@ -63,10 +58,8 @@ def test_uint8_export_agrees_with_the_inferencer(checkpoint, tmp_path):
         str(output_file), '--uint8-input', '--skip-verify'
     ]) == 0
     face = np.random.default_rng(0).integers(0, 256, (70, 70, 3), np.uint8)
-    result = FMPNInferencer(
-        TINY_CONFIG, checkpoint, face_source='aligned')(face)[0]
-    session = onnxruntime.InferenceSession(
-        str(output_file), providers=['CPUExecutionProvider'])
+    result = FMPNInferencer(TINY_CONFIG, checkpoint, face_source='aligned')(face)[0]
+    session = onnxruntime.InferenceSession(str(output_file), providers=['CPUExecutionProvider'])
     faces = result['face'].transpose(2, 0, 1)[None]  # the RGB face it saw
     scores = session.run(None, {'faces': faces})[0]
     np.testing.assert_allclose(scores[0], result['pred_scores'], atol=1e-5)
@@ -77,16 +70,14 @@ def test_checkpoint_mismatch_stops_export(tmp_path):
     other = save_random_checkpoint(
         tmp_path / 'other.pth', cfg_options={'model.head.num_classes': 5})
     with pytest.raises(CheckpointMismatchError):
-        load_export_tool().main([
-            str(TINY_CONFIG),
-            str(other), '--output-file',
-            str(tmp_path / 'model.onnx')
-        ])
+        load_export_tool().main(
+            [str(TINY_CONFIG),
+             str(other), '--output-file',
+             str(tmp_path / 'model.onnx')])
     assert not (tmp_path / 'model.onnx').exists()
     # The training run's config overrides rebuild its model.
     wide = save_random_checkpoint(
-        tmp_path / 'wide.pth',
-        cfg_options={'model.mask_generator.base_channels': 4})
+        tmp_path / 'wide.pth', cfg_options={'model.mask_generator.base_channels': 4})
     assert load_export_tool().main([
         str(TINY_CONFIG),
         str(wide), '--output-file',

@@ -7,9 +7,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from raw_ckplus_fixture import SequenceSpec, all_class_sequences, load_tool, write_raw_ckplus
 
-from raw_ckplus_fixture import (SequenceSpec, all_class_sequences, load_tool,
-                                write_raw_ckplus)
 from mmfmpn.datasets.categories import CKPLUS_CLASSES
 from mmfmpn.datasets.converters import ConversionError, prepare_ckplus
 from mmfmpn.datasets.folds import subject_folds
@@ -20,8 +19,7 @@ from mmfmpn.utils.safe_pickle import load_restricted_pickle
 #: The command line, for its exit codes and messages; the logic is tested in the package.
 prepare_tool = load_tool('tools/dataset_converters/prepare_ckplus.py')
 
-OFFICIAL_DIR = (Path(__file__).resolve().parents[2] / 'shared' / 'reference' /
-                'fmpn-official')
+OFFICIAL_DIR = (Path(__file__).resolve().parents[2] / 'shared' / 'reference' / 'fmpn-official')
 SUBJECTS = ('S005', 'S010', 'S011', 'S014', 'S022', 'S026')
 NUM_FRAMES = 4
 
@@ -33,10 +31,7 @@ def read_lines(path):
 @pytest.fixture(scope='module')
 def raw_root(tmp_path_factory):
     root = tmp_path_factory.mktemp('raw') / 'CK+'
-    write_raw_ckplus(
-        root,
-        all_class_sequences(SUBJECTS, NUM_FRAMES),
-        colour_subjects=['S010'])
+    write_raw_ckplus(root, all_class_sequences(SUBJECTS, NUM_FRAMES), colour_subjects=['S010'])
     return root
 
 
@@ -65,16 +60,13 @@ def small_raw(tmp_path):
 def test_writes_three_expressive_faces_and_one_neutral_per_sequence(prepared):
     images = sorted(path.name for path in (prepared / 'imgs').iterdir())
     neutrals = sorted(path.name for path in (prepared / 'neutral').iterdir())
-    labelled = [spec for spec in all_class_sequences(SUBJECTS, NUM_FRAMES)
-                if spec.code is not None]
+    labelled = [spec for spec in all_class_sequences(SUBJECTS, NUM_FRAMES) if spec.code is not None]
     assert len(images) == 3 * len(labelled)
     assert len(neutrals) == len(labelled)
-    assert images == sorted(f'{spec.subject}_{spec.number}_{frame:08d}.png'
-                            for spec in labelled for frame in (2, 3, 4))
-    assert neutrals == sorted(f'{spec.subject}_{spec.number}_00000001.png'
-                              for spec in labelled)
-    for path in (prepared / 'imgs' / images[0],
-                 prepared / 'neutral' / 'S010_001_00000001.png'):
+    assert images == sorted(f'{spec.subject}_{spec.number}_{frame:08d}.png' for spec in labelled
+                            for frame in (2, 3, 4))
+    assert neutrals == sorted(f'{spec.subject}_{spec.number}_00000001.png' for spec in labelled)
+    for path in (prepared / 'imgs' / images[0], prepared / 'neutral' / 'S010_001_00000001.png'):
         face = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
         assert face.shape == (70, 70) and face.dtype == np.uint8
 
@@ -90,8 +82,7 @@ def test_labels_match_the_emotion_files(prepared):
 
     with open(prepared / 'annotations.csv', newline='') as file:
         rows = list(csv.DictReader(file))
-    assert list(rows[0]) == ['image', 'label', 'subject', 'sequence',
-                             'neutral']
+    assert list(rows[0]) == ['image', 'label', 'subject', 'sequence', 'neutral']
     assert len(rows) == 3 * 7 * len(SUBJECTS)
     for row in rows:
         code = int(labels[row['sequence']])
@@ -125,8 +116,7 @@ def test_aligned_neutral_pupils_sit_on_the_reference_eyes(prepared):
     eyes = REFERENCE_FIVE_POINTS[:2] - REFERENCE_FIVE_POINTS[2] + 34.5
     for subject in SUBJECTS:
         face = cv2.imread(
-            str(prepared / 'neutral' / f'{subject}_001_00000001.png'),
-            cv2.IMREAD_GRAYSCALE)
+            str(prepared / 'neutral' / f'{subject}_001_00000001.png'), cv2.IMREAD_GRAYSCALE)
         for eye in eyes:
             x, y = np.rint(eye).astype(int)
             window = face[y - 5:y + 6, x - 5:x + 6]
@@ -156,8 +146,7 @@ def test_subject_folds_reproduce_the_authors_split():
     assert subject_folds(list(authors_fold), 10) == authors_fold
     # The labelled sequences (3 images each) of each fold's subjects give its size.
     labels = load_restricted_pickle(str(split_dir / 'emotion_labels.pkl'))
-    folds = subject_folds(
-        [key[:4] for key, value in labels.items() if value != -1], 10)
+    folds = subject_folds([key[:4] for key, value in labels.items() if value != -1], 10)
     images_per_fold = Counter()
     for key, value in labels.items():
         if value != -1:
@@ -165,8 +154,7 @@ def test_subject_folds_reproduce_the_authors_split():
     assert [images_per_fold[fold] for fold in range(10)] == test_sizes
 
 
-def test_refuses_a_non_empty_output_and_overwrite_replaces_it_whole(
-        small_raw, tmp_path, capsys):
+def test_refuses_a_non_empty_output_and_overwrite_replaces_it_whole(small_raw, tmp_path, capsys):
     out = tmp_path / 'out'
     out.mkdir()
     (out / 'notes.txt').write_text('keep me')
@@ -181,18 +169,17 @@ def test_refuses_a_non_empty_output_and_overwrite_replaces_it_whole(
     # The new dataset replaces the old one whole: no old split, no mask of the old folds.
     assert sorted(path.name for path in out.iterdir()) == [
         'annotations.csv', 'emotion_labels.pkl', 'imgs', 'neutral', 'test_ids_0.csv',
-        'test_ids_1.csv', 'train_ids_0.csv', 'train_ids_1.csv']
+        'test_ids_1.csv', 'train_ids_0.csv', 'train_ids_1.csv'
+    ]
     assert len(list((out / 'imgs').iterdir())) == 3 * 6
     assert sorted(path.name for path in tmp_path.iterdir()) == ['out', 'small']
 
 
-def test_missing_landmark_file_is_an_error_naming_it(small_raw, tmp_path,
-                                                     capsys):
+def test_missing_landmark_file_is_an_error_naming_it(small_raw, tmp_path, capsys):
     root = small_raw[0]
     missing = root / 'Landmarks/S051/002/S051_002_00000004_landmarks.txt'
     missing.unlink()
-    assert prepare_tool.main(
-        [str(root), str(tmp_path / 'out'), '--num-folds', '2']) == 1
+    assert prepare_tool.main([str(root), str(tmp_path / 'out'), '--num-folds', '2']) == 1
     err = capsys.readouterr().err
     assert str(missing) in err and '--skip-bad' in err
     assert not (tmp_path / 'out').exists()
@@ -208,20 +195,16 @@ def test_unreadable_image_is_an_error_naming_it(small_raw, tmp_path):
     assert str(broken) in error.value.bad['S050_001']
 
 
-def test_skip_bad_leaves_out_and_reports_every_bad_sequence(
-        small_raw, tmp_path):
+def test_skip_bad_leaves_out_and_reports_every_bad_sequence(small_raw, tmp_path):
     root = small_raw[0]
     (root / 'Landmarks/S051/002/S051_002_00000004_landmarks.txt').unlink()
-    (root / 'cohn-kanade-images/S050/001/S050_001_00000003.png').write_bytes(
-        b'not a png')
+    (root / 'cohn-kanade-images/S050/001/S050_001_00000003.png').write_bytes(b'not a png')
     (root / 'cohn-kanade-images/S052/002/S052_002_00000002.png').unlink()
     emotion_file = root / 'Emotion/S052/001/S052_001_00000004_emotion.txt'
     emotion_file.write_text('   9.0000000e+00\n')
     out = tmp_path / 'out'
     conversion = prepare_ckplus(root, out, num_folds=2, skip_bad=True)
-    skipped = dict(
-        line.split('\t', 1)
-        for line in (out / 'skipped.txt').read_text().splitlines())
+    skipped = dict(line.split('\t', 1) for line in (out / 'skipped.txt').read_text().splitlines())
     assert sorted(skipped) == ['S050_001', 'S051_002', 'S052_001', 'S052_002']
     assert 'landmark' in skipped['S051_002']
     assert 'unreadable image' in skipped['S050_001']
@@ -236,8 +219,7 @@ def test_skip_bad_leaves_out_and_reports_every_bad_sequence(
     assert 'S052_001' not in labels and labels['S051_002'] == 7.0
 
 
-def test_split_dir_copies_given_folds_and_rejects_unknown_images(
-        small_raw, tmp_path):
+def test_split_dir_copies_given_folds_and_rejects_unknown_images(small_raw, tmp_path):
     root = small_raw[0]
     computed = tmp_path / 'computed'
     prepare_ckplus(root, computed, num_folds=3)
@@ -256,8 +238,8 @@ def test_split_dir_copies_given_folds_and_rejects_unknown_images(
     prepare_ckplus(root, given, num_folds=3, split_dir=given, overwrite=True)
     for fold in range(3):
         assert read_lines(given / f'test_ids_{fold}.csv') == read_lines(
-            tmp_path / 'computed' / f'test_ids_{fold}.csv')[:len(read_lines(
-                given / f'test_ids_{fold}.csv'))]
+            tmp_path / 'computed' /
+            f'test_ids_{fold}.csv')[:len(read_lines(given / f'test_ids_{fold}.csv'))]
 
 
 def test_bbox_landmarks_pickle_gives_the_same_faces(small_raw, tmp_path):
@@ -267,8 +249,7 @@ def test_bbox_landmarks_pickle_gives_the_same_faces(small_raw, tmp_path):
         five_points = five_points_from_68(frame_landmarks)
         detections[f'/dfsdata/CKPlus/cohn-kanade-images/{key}'] = [
             np.array([[0, 0, 100, 100, 0.99]]),
-            np.concatenate([five_points[:, 0],
-                            five_points[:, 1]])[None].astype(np.float32)
+            np.concatenate([five_points[:, 0], five_points[:, 1]])[None].astype(np.float32)
         ]
     pkl_path = tmp_path / 'bbox_landmark_mtcnn.pkl'
     pkl_path.write_bytes(pickle.dumps(detections))
@@ -279,8 +260,7 @@ def test_bbox_landmarks_pickle_gives_the_same_faces(small_raw, tmp_path):
     prepare_ckplus(root, from_mtcnn, num_folds=2, bbox_landmarks=pkl_path)
     for path in sorted((from_68 / 'imgs').iterdir()):
         expected = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE).astype(int)
-        actual = cv2.imread(str(from_mtcnn / 'imgs' / path.name),
-                            cv2.IMREAD_GRAYSCALE).astype(int)
+        actual = cv2.imread(str(from_mtcnn / 'imgs' / path.name), cv2.IMREAD_GRAYSCALE).astype(int)
         assert np.abs(actual - expected).max() <= 1
 
 
@@ -289,15 +269,13 @@ def test_help_describes_the_options(capsys):
         prepare_tool.parse_args(['--help'])
     assert exit_info.value.code == 0
     help_text = capsys.readouterr().out
-    for option in ('--bbox-landmarks', '--split-dir', '--num-folds',
-                   '--skip-bad', '--overwrite'):
+    for option in ('--bbox-landmarks', '--split-dir', '--num-folds', '--skip-bad', '--overwrite'):
         assert option in help_text
 
 
 def landmark_file(root, sequence, frame):
     subject, number = sequence.split('_')
-    return (root / 'Landmarks' / subject / number /
-            f'{sequence}_{frame:08d}_landmarks.txt')
+    return (root / 'Landmarks' / subject / number / f'{sequence}_{frame:08d}_landmarks.txt')
 
 
 def replace_points(path, change):
@@ -314,32 +292,34 @@ def rewrite_emotion_file(root, sequence, text):
 
 
 BAD_INPUTS = {
-    'NaN landmarks': lambda root: (replace_points(
-        landmark_file(root, 'S050_001', 3), lambda p: np.where(p > 0, np.nan, p)),
-        'NaN or infinite'),
-    'infinite landmarks': lambda root: (replace_points(
-        landmark_file(root, 'S050_001', 4), lambda p: p * np.inf),
-        'NaN or infinite'),
-    'coincident landmarks': lambda root: (replace_points(
-        landmark_file(root, 'S050_001', 1), lambda p: p * 0 + 100), 'coincident'),
-    'swapped eyes': lambda root: (replace_points(
-        landmark_file(root, 'S050_001', 2),
-        lambda p: np.concatenate([p[:36], p[42:48], p[36:42], p[48:]])),
-        'swapped or misplaced'),
-    'landmarks outside the frame': lambda root: (replace_points(
-        landmark_file(root, 'S050_001', 4), lambda p: p + 1e5), 'outside the'),
-    'empty emotion file': lambda root: (
-        rewrite_emotion_file(root, 'S050_001', ''), 'empty emotion file'),
-    'non-numeric emotion file': lambda root: (
-        rewrite_emotion_file(root, 'S050_001', 'happy\n'), "emotion code 'happy'"),
-    'infinite emotion code': lambda root: (
-        rewrite_emotion_file(root, 'S050_001', 'inf\n'), "emotion code 'inf'"),
+    'NaN landmarks':
+    lambda root:
+    (replace_points(landmark_file(root, 'S050_001', 3), lambda p: np.where(p > 0, np.nan, p)),
+     'NaN or infinite'),
+    'infinite landmarks':
+    lambda root:
+    (replace_points(landmark_file(root, 'S050_001', 4), lambda p: p * np.inf), 'NaN or infinite'),
+    'coincident landmarks':
+    lambda root:
+    (replace_points(landmark_file(root, 'S050_001', 1), lambda p: p * 0 + 100), 'coincident'),
+    'swapped eyes':
+    lambda root: (replace_points(
+        landmark_file(root, 'S050_001', 2), lambda p: np.concatenate(
+            [p[:36], p[42:48], p[36:42], p[48:]])), 'swapped or misplaced'),
+    'landmarks outside the frame':
+    lambda root:
+    (replace_points(landmark_file(root, 'S050_001', 4), lambda p: p + 1e5), 'outside the'),
+    'empty emotion file':
+    lambda root: (rewrite_emotion_file(root, 'S050_001', ''), 'empty emotion file'),
+    'non-numeric emotion file':
+    lambda root: (rewrite_emotion_file(root, 'S050_001', 'happy\n'), "emotion code 'happy'"),
+    'infinite emotion code':
+    lambda root: (rewrite_emotion_file(root, 'S050_001', 'inf\n'), "emotion code 'inf'"),
 }
 
 
 @pytest.mark.parametrize('case', sorted(BAD_INPUTS))
-def test_bad_input_names_its_file_and_skip_bad_skips_exactly_it(
-        case, small_raw, tmp_path):
+def test_bad_input_names_its_file_and_skip_bad_skips_exactly_it(case, small_raw, tmp_path):
     root = small_raw[0]
     bad_file, message = BAD_INPUTS[case](root)
     with pytest.raises(ConversionError) as error:
@@ -361,12 +341,10 @@ def test_missing_neutral_frame_is_an_error_naming_it(small_raw, tmp_path):
     neutral.unlink()
     with pytest.raises(ConversionError) as error:
         prepare_ckplus(root, tmp_path / 'out', num_folds=2)
-    assert error.value.bad['S051_001'].startswith(
-        f'{neutral}: missing neutral frame')
+    assert error.value.bad['S051_001'].startswith(f'{neutral}: missing neutral frame')
 
 
-def test_interrupted_overwrite_leaves_the_old_dataset_whole(
-        small_raw, tmp_path, monkeypatch):
+def test_interrupted_overwrite_leaves_the_old_dataset_whole(small_raw, tmp_path, monkeypatch):
     import mmfmpn.datasets.converters.ckplus as ckplus_converter
     root = small_raw[0]
     out = tmp_path / 'out'

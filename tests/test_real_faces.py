@@ -7,6 +7,8 @@ import cv2
 import numpy as np
 import pytest
 
+from mmfmpn.evaluation.smile_check import PairScores, smile_check_summary
+from mmfmpn.masks.registration import aligned_face_regions, face_region, refine_registration
 from mmfmpn.synthesis.real_faces.ckplus import (DEFAULT_FACES_DIR, REAL_SMILE,
                                                 generate_real_face_ckplus, plan_sequences,
                                                 read_faces)
@@ -14,9 +16,6 @@ from mmfmpn.synthesis.real_faces.expression_transfer import landmark_motion, war
 from mmfmpn.synthesis.real_faces.landmarks import london_to_ibug68
 from mmfmpn.synthesis.real_faces.photo_rendering import (crease_shading, mouth_opening,
                                                          render_mouth_interior)
-from mmfmpn.evaluation.smile_check import PairScores, smile_check_summary
-from mmfmpn.masks.registration import (aligned_face_regions, face_region,
-                                       refine_registration)
 
 LONDON_ROOT = Path(__file__).resolve().parents[1] / '..' / 'shared' / 'reference' / 'london-faces'
 
@@ -29,8 +28,9 @@ def face():
     return image, np.array(entry['landmarks_68'])
 
 
-@pytest.mark.skipif(not (LONDON_ROOT / 'annotations.json').is_file(),
-                    reason='../shared/reference/london-faces is absent')
+@pytest.mark.skipif(
+    not (LONDON_ROOT / 'annotations.json').is_file(),
+    reason='../shared/reference/london-faces is absent')
 def test_london_189_points_reduce_to_68_on_the_lab_points():
     person = json.loads((LONDON_ROOT / 'annotations.json').read_text())[0]
     landmarks = london_to_ibug68(person['neutral_landmarks_189'])
@@ -66,8 +66,7 @@ def test_warp_moves_each_landmark_where_the_motion_says(face):
     image, landmarks = face
     # On whole pixels, so that reading a landmark's pixel involves no interpolation across
     # mesh triangles.
-    moved = np.round(landmarks + landmark_motion(landmarks, {'AU12': 1.0, 'AU26': 0.8,
-                                                             'AU1': 1.0}))
+    moved = np.round(landmarks + landmark_motion(landmarks, {'AU12': 1.0, 'AU26': 0.8, 'AU1': 1.0}))
     # Images that hold their own coordinates (linear, so the warp's sampling is exact on them).
     height, width = image.shape
     x_ramp = np.tile(np.arange(width, dtype=np.float32), (height, 1))
@@ -120,9 +119,11 @@ def test_creases_darken_only_when_action_units_are_on(face):
 
 def test_registration_refinement_undoes_a_small_head_motion(face):
     image, landmarks = face
-    moved = cv2.warpAffine(image, cv2.getRotationMatrix2D((64, 64), 1.5, 1.01) +
-                           [[0, 0, 1.6], [0, 0, -1.2]], image.shape[::-1],
-                           borderMode=cv2.BORDER_REPLICATE)
+    moved = cv2.warpAffine(
+        image,
+        cv2.getRotationMatrix2D((64, 64), 1.5, 1.01) + [[0, 0, 1.6], [0, 0, -1.2]],
+        image.shape[::-1],
+        borderMode=cv2.BORDER_REPLICATE)
     region = face_region(landmarks, image.shape)
     before = np.abs(moved.astype(float) - image)[region > 0].mean()
     registration = refine_registration(moved, image, region)
@@ -158,8 +159,9 @@ def test_real_face_sequences_in_the_ckplus_layout(tmp_path):
     frames = sorted(sequences[0].glob('*.png'))
     assert 5 <= len(frames) <= 8
     assert cv2.imread(str(frames[0]), cv2.IMREAD_UNCHANGED).shape == (128, 128)
-    landmark_file = (tmp_path / 'raw' / 'Landmarks' / subject / sequences[0].name /
-                     f'{frames[-1].stem}_landmarks.txt')
+    landmark_file = (
+        tmp_path / 'raw' / 'Landmarks' / subject / sequences[0].name /
+        f'{frames[-1].stem}_landmarks.txt')
     assert len(landmark_file.read_text().splitlines()) == 68
     emotion = list((tmp_path / 'raw' / 'Emotion' / subject / sequences[0].name).iterdir())
     assert [path.name for path in emotion] == [f'{frames[-1].stem}_emotion.txt']
@@ -168,8 +170,10 @@ def test_real_face_sequences_in_the_ckplus_layout(tmp_path):
 
 
 def test_smile_check_auc_and_rates():
-    pairs = [PairScores('1', 0.1, 0.9, 'sadness', 'happy'),
-             PairScores('2', 0.4, 0.3, 'happy', 'disgust')]
+    pairs = [
+        PairScores('1', 0.1, 0.9, 'sadness', 'happy'),
+        PairScores('2', 0.4, 0.3, 'happy', 'disgust')
+    ]
     summary = smile_check_summary(pairs)
     assert summary['auc'] == pytest.approx(0.75)
     assert summary['pair_accuracy'] == 0.5

@@ -7,11 +7,11 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
+from mmpretrain.registry import MODELS
+from test_multi_patch_classifier import tiny_multi_patch_cfg
 
 from mmfmpn.engine.svm_stage import fit_svm, run_svm_stage, svm_scores
 from mmfmpn.evaluation.prediction_dump import read_predictions
-from mmpretrain.registry import MODELS
-from test_multi_patch_classifier import tiny_multi_patch_cfg
 
 CLASSES = ('neutral', 'happy', 'surprise')
 
@@ -19,8 +19,7 @@ CLASSES = ('neutral', 'happy', 'surprise')
 def blobs(rng, per_class=6, dim=4):
     """Three well separated Gaussian classes; subjects cycle over each class's rows."""
     centres = np.eye(3, dim) * 10
-    features = np.concatenate([centre + rng.normal(size=(per_class, dim))
-                               for centre in centres])
+    features = np.concatenate([centre + rng.normal(size=(per_class, dim)) for centre in centres])
     labels = np.repeat(np.arange(3), per_class)
     subjects = [f'P{index % per_class}' for index in range(len(labels))]
     return features.astype(np.float32), labels, subjects
@@ -29,8 +28,12 @@ def blobs(rng, per_class=6, dim=4):
 def test_fit_svm_searches_by_subject_and_separates_the_classes():
     rng = np.random.default_rng(0)
     features, labels, subjects = blobs(rng)
-    search = fit_svm(features, labels, groups=subjects,
-                     param_grid=dict(kernel=['linear', 'rbf'], C=[0.1, 1.0]), cv_folds=3)
+    search = fit_svm(
+        features,
+        labels,
+        groups=subjects,
+        param_grid=dict(kernel=['linear', 'rbf'], C=[0.1, 1.0]),
+        cv_folds=3)
     assert set(search.best_params_) == {'svm__kernel', 'svm__C'}
     assert search.best_score_ >= 0.85
     test_features, test_labels, _ = blobs(rng, per_class=4)
@@ -63,28 +66,40 @@ def tiny_face_set(tmp_path):
             subject = f'P{number % 6}'
             rows.append(f'{name},{label},{subject},,,{points}')
             (test if subject == 'P5' else train).append(name)
-    (tmp_path / 'annotations.csv').write_text(
-        'image,label,subject,sequence,neutral,landmarks\n' + '\n'.join(rows) + '\n')
+    (tmp_path / 'annotations.csv').write_text('image,label,subject,sequence,neutral,landmarks\n' +
+                                              '\n'.join(rows) + '\n')
     (tmp_path / 'train_ids_0.csv').write_text('\n'.join(train) + '\n')
     (tmp_path / 'test_ids_0.csv').write_text('\n'.join(test) + '\n')
     return tmp_path
 
 
 def tiny_config(data_root):
-    patches = dict(type='FacePatches', patch_size=12, regions=[
-        dict(name='left_eye', anchor=(1, 0, 0, 0, 0), size=(0.8, 0.8)),
-        dict(name='mouth', anchor=(0, 0, 0, 0.5, 0.5), size=(1.0, 0.8))])
-    dataset = dict(type='FERAnnotationDataset', data_root=str(data_root), classes=CLASSES,
-                   fold=0, pipeline=[dict(type='LoadImageFromFile'), patches,
-                                     dict(type='PackInputs')])
-    return Config(dict(
-        default_scope='mmpretrain',
-        model=tiny_multi_patch_cfg(head=dict(type='LinearClsHead', num_classes=3,
-                                             in_channels=8,
-                                             loss=dict(type='CrossEntropyLoss'))),
-        train_dataloader=dict(batch_size=4, dataset=dict(dataset, split='train')),
-        test_dataloader=dict(batch_size=4, dataset=dict(dataset, split='test')),
-        svm_stage=dict(param_grid=dict(C=[1.0]), cv_folds=2)))
+    patches = dict(
+        type='FacePatches',
+        patch_size=12,
+        regions=[
+            dict(name='left_eye', anchor=(1, 0, 0, 0, 0), size=(0.8, 0.8)),
+            dict(name='mouth', anchor=(0, 0, 0, 0.5, 0.5), size=(1.0, 0.8))
+        ])
+    dataset = dict(
+        type='FERAnnotationDataset',
+        data_root=str(data_root),
+        classes=CLASSES,
+        fold=0,
+        pipeline=[dict(type='LoadImageFromFile'), patches,
+                  dict(type='PackInputs')])
+    return Config(
+        dict(
+            default_scope='mmpretrain',
+            model=tiny_multi_patch_cfg(
+                head=dict(
+                    type='LinearClsHead',
+                    num_classes=3,
+                    in_channels=8,
+                    loss=dict(type='CrossEntropyLoss'))),
+            train_dataloader=dict(batch_size=4, dataset=dict(dataset, split='train')),
+            test_dataloader=dict(batch_size=4, dataset=dict(dataset, split='test')),
+            svm_stage=dict(param_grid=dict(C=[1.0]), cv_folds=2)))
 
 
 def test_run_svm_stage_writes_the_fold_predictions(tiny_face_set, tmp_path):

@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 from mmfmpn.datasets.categories import CKPLUS_CLASSES
-from mmfmpn.synthesis import generate_synthetic_ckplus
-from mmfmpn.synthesis import face_model
+from mmfmpn.synthesis import face_model, generate_synthetic_ckplus
 from mmfmpn.synthesis.ckplus import CKPLUS_FOLDERS
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -40,8 +39,10 @@ def landmark_path(out_dir: Path, image_path: Path) -> Path:
 
 
 def tree_bytes(out_dir: Path) -> dict:
-    return {str(path.relative_to(out_dir)): path.read_bytes()
-            for path in sorted(out_dir.rglob('*')) if path.is_file()}
+    return {
+        str(path.relative_to(out_dir)): path.read_bytes()
+        for path in sorted(out_dir.rglob('*')) if path.is_file()
+    }
 
 
 def test_layout_and_names(tiny_set):
@@ -62,7 +63,8 @@ def test_layout_and_names(tiny_set):
         assert 6 <= len(names) <= 10
         landmark_dir = out_dir / 'Landmarks' / subject / number
         assert sorted(p.name for p in landmark_dir.iterdir()) == [
-            name.replace('.png', '_landmarks.txt') for name in names]
+            name.replace('.png', '_landmarks.txt') for name in names
+        ]
         num_frames += len(names)
     assert num_frames == summary['frames']
     assert not list(out_dir.rglob('*.tmp')), 'temporary files left behind'
@@ -124,8 +126,7 @@ def test_same_seed_gives_the_same_bytes_whatever_else_is_generated(tiny_set, tmp
     out_dir, _ = tiny_set
     generate_synthetic_ckplus(str(tmp_path / 'one'), num_subjects=1, seed=0, num_workers=2)
     alone = tree_bytes(tmp_path / 'one')
-    first_subject = {name: data for name, data in tree_bytes(out_dir).items()
-                     if '/S005/' in name}
+    first_subject = {name: data for name, data in tree_bytes(out_dir).items() if '/S005/' in name}
     assert alone == first_subject
 
 
@@ -152,8 +153,8 @@ def test_rejects_bad_arguments(tmp_path):
     with pytest.raises(ValueError, match='fewer subjects'):
         generate_synthetic_ckplus(str(tmp_path / 'b'), num_subjects=2000)
     with pytest.raises(ValueError, match='unknown action units'):
-        face_model.build_face(face_model.FaceIdentity.sample(np.random.default_rng(0)),
-                              {'AU99': 1.0})
+        face_model.build_face(
+            face_model.FaceIdentity.sample(np.random.default_rng(0)), {'AU99': 1.0})
 
 
 def test_every_ckplus_class_has_an_expression():
@@ -170,12 +171,14 @@ def region_changes(neutral: np.ndarray, peak: np.ndarray, landmarks: np.ndarray)
         'brows': (landmarks[17, 0], landmarks[26, 0], brow_top - 0.3 * gap, eye_y - 0.3 * gap),
         'eyes': (landmarks[36, 0], landmarks[45, 0], eye_y - 0.3 * gap, eye_y + 0.3 * gap),
         'nose': (landmarks[31, 0], landmarks[35, 0], landmarks[29, 1], landmarks[33, 1]),
-        'mouth': (landmarks[48, 0], landmarks[54, 0], landmarks[50:53, 1].min(),
-                  landmarks[56:59, 1].max()),
+        'mouth':
+        (landmarks[48, 0], landmarks[54, 0], landmarks[50:53, 1].min(), landmarks[56:59, 1].max()),
     }
     change = np.abs(peak.astype(np.float64) - neutral)
-    return {name: change[int(y0):int(y1), int(x0):int(x1)].mean()
-            for name, (x0, x1, y0, y1) in boxes.items()}
+    return {
+        name: change[int(y0):int(y1), int(x0):int(x1)].mean()
+        for name, (x0, x1, y0, y1) in boxes.items()
+    }
 
 
 # Regions each prototype must change (mean change > 4 gray levels) and leave alone (< 1.5).
@@ -208,12 +211,13 @@ def test_expressions_move_their_facs_regions(expression, identity_seed):
 def test_written_happy_sequence_changes_the_mouth_not_the_forehead(tiny_set):
     out_dir, _ = tiny_set
     happy_code = CKPLUS_CLASSES.index('happy') + 1
-    emotion_file = next(path for path in (out_dir / 'Emotion').rglob('*_emotion.txt')
-                        if int(float(path.read_text())) == happy_code)
+    emotion_file = next(
+        path for path in (out_dir / 'Emotion').rglob('*_emotion.txt')
+        if int(float(path.read_text())) == happy_code)
     subject, number = emotion_file.parts[-3:-1]
     frames = sorted((out_dir / 'cohn-kanade-images' / subject / number).glob('*.png'))
-    neutral, peak = (cv2.imread(str(path), cv2.IMREAD_GRAYSCALE) for path in (frames[0],
-                                                                               frames[-1]))
+    neutral, peak = (
+        cv2.imread(str(path), cv2.IMREAD_GRAYSCALE) for path in (frames[0], frames[-1]))
     changes = region_changes(neutral, peak, read_landmarks(landmark_path(out_dir, frames[0])))
     assert changes['mouth'] > 3 * changes['forehead'], changes
 
@@ -221,8 +225,9 @@ def test_written_happy_sequence_changes_the_mouth_not_the_forehead(tiny_set):
 def test_landmarks_follow_the_expression(tiny_set):
     out_dir, _ = tiny_set
     surprise_code = CKPLUS_CLASSES.index('surprise') + 1
-    emotion_file = next(path for path in (out_dir / 'Emotion').rglob('*_emotion.txt')
-                        if int(float(path.read_text())) == surprise_code)
+    emotion_file = next(
+        path for path in (out_dir / 'Emotion').rglob('*_emotion.txt')
+        if int(float(path.read_text())) == surprise_code)
     subject, number = emotion_file.parts[-3:-1]
     landmark_files = sorted((out_dir / 'Landmarks' / subject / number).iterdir())
     neutral, peak = read_landmarks(landmark_files[0]), read_landmarks(landmark_files[-1])

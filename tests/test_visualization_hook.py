@@ -8,11 +8,11 @@ from mmengine.config import Config
 from mmengine.registry import VISBACKENDS
 from mmengine.runner import Runner
 from mmengine.visualization import BaseVisBackend
-
-from mmfmpn.engine.hooks import MotionMaskVisualizationHook
 from mmpretrain.registry import HOOKS, MODELS
 from mmpretrain.structures import DataSample
 from random_checkpoint import TINY_CONFIG
+
+from mmfmpn.engine.hooks import MotionMaskVisualizationHook
 from mmfmpn.synthesis import make_tiny_ckplus
 
 #: What RecordingVisBackend received: (name, image, step).
@@ -46,20 +46,13 @@ def test_validation_logs_grid_to_every_backend(tmp_path):
     cfg = Config.fromfile(str(TINY_CONFIG))
     cfg.work_dir = str(tmp_path / 'work')
     cfg.val_dataloader.dataset.data_root = str(tmp_path / 'data')
-    for key in ('train_dataloader', 'train_cfg', 'optim_wrapper',
-                'param_scheduler', 'test_dataloader', 'test_cfg',
-                'test_evaluator'):
+    for key in ('train_dataloader', 'train_cfg', 'optim_wrapper', 'param_scheduler',
+                'test_dataloader', 'test_cfg', 'test_evaluator'):
         cfg[key] = None
     cfg.default_hooks.checkpoint = None
-    cfg.visualizer.vis_backends = [
-        dict(type='LocalVisBackend'),
-        dict(type='RecordingVisBackend')
-    ]
+    cfg.visualizer.vis_backends = [dict(type='LocalVisBackend'), dict(type='RecordingVisBackend')]
     # More samples than one batch of 8, to collect across iterations.
-    cfg.custom_hooks = [
-        dict(type='MotionMaskVisualizationHook', num_samples=10,
-             tile_size=32)
-    ]
+    cfg.custom_hooks = [dict(type='MotionMaskVisualizationHook', num_samples=10, tile_size=32)]
     RECORDED.clear()
     Runner.from_cfg(cfg).val()
     assert len(RECORDED) == 1
@@ -68,8 +61,7 @@ def test_validation_logs_grid_to_every_backend(tmp_path):
     cell = 32 + 4
     assert grid.shape == (20 + 10 * cell, 4 * cell, 3)
     assert grid.dtype == np.uint8
-    local = list((tmp_path / 'work').glob(
-        '*/vis_data/vis_image/val_motion_masks_0.png'))
+    local = list((tmp_path / 'work').glob('*/vis_data/vis_image/val_motion_masks_0.png'))
     assert len(local) == 1
 
 
@@ -80,17 +72,15 @@ def test_interval_and_samples_without_masks():
     cfg = Config.fromfile(str(TINY_CONFIG))
     model = MODELS.build(cfg.model).eval()
     prior_runs = []
-    model.mask_generator.register_forward_hook(
-        lambda *args: prior_runs.append(1))
+    model.mask_generator.register_forward_hook(lambda *args: prior_runs.append(1))
     logged = []
     runner = SimpleNamespace(
         model=model,
         visualizer=SimpleNamespace(
-            add_image=lambda name, image, step: logged.append(
-                (image, step))),
+            add_image=lambda name, image, step: logged.append((image, step))),
         val_dataloader=SimpleNamespace(
-            dataset=SimpleNamespace(metainfo=dict(classes=tuple(
-                'abcdefg'[:model.head.num_classes])))),
+            dataset=SimpleNamespace(
+                metainfo=dict(classes=tuple('abcdefg'[:model.head.num_classes])))),
         log_processor=SimpleNamespace(by_epoch=True),
         epoch=3,
         iter=30)
@@ -99,9 +89,7 @@ def test_interval_and_samples_without_masks():
     attached = []
     for _ in range(3):
         hook.before_val_epoch(runner)
-        batch = dict(
-            inputs=inputs,
-            data_samples=[DataSample().set_gt_label(0) for _ in range(3)])
+        batch = dict(inputs=inputs, data_samples=[DataSample().set_gt_label(0) for _ in range(3)])
         with torch.no_grad():
             outputs = model.val_step(batch)
         attached.append('pred_fused_image' in outputs[0])

@@ -28,14 +28,11 @@ import time
 from typing import List, Optional, Sequence
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-DEMO_STAGE1 = osp.join(REPO_ROOT, 'configs', 'demo',
-                       'fmg_inceptionv3_synthetic-ckplus.py')
-DEMO_STAGE2 = osp.join(REPO_ROOT, 'configs', 'demo',
-                       'fmpn_inceptionv3_synthetic-ckplus.py')
+DEMO_STAGE1 = osp.join(REPO_ROOT, 'configs', 'demo', 'fmg_inceptionv3_synthetic-ckplus.py')
+DEMO_STAGE2 = osp.join(REPO_ROOT, 'configs', 'demo', 'fmpn_inceptionv3_synthetic-ckplus.py')
 NUM_CLASSES = 7
 #: Lines of the training output echoed to the console (all go to the log).
-_ECHOED = ('[fold', 'Epoch(', 'accuracy', 'Summary:',
-           'Confusion matrix:', 'Error:', 'Traceback')
+_ECHOED = ('[fold', 'Epoch(', 'accuracy', 'Summary:', 'Confusion matrix:', 'Error:', 'Traceback')
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -67,8 +64,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         default=40,
         help='drawn faces only: synthetic subjects (default: 40, about 520 '
         'expressive images)')
-    parser.add_argument(
-        '--seed', type=int, default=0, help='synthetic data seed (default: 0)')
+    parser.add_argument('--seed', type=int, default=0, help='synthetic data seed (default: 0)')
     parser.add_argument(
         '--stage1',
         default=DEMO_STAGE1,
@@ -92,20 +88,14 @@ def run_step(command: List[str], log_file: Optional[str] = None) -> None:
             progress lines. Defaults to None (show everything).
     """
     print('+ python ' + ' '.join(command), flush=True)
-    full_command = [
-        sys.executable, '-W', 'ignore',
-        osp.join(REPO_ROOT, command[0]), *command[1:]
-    ]
+    full_command = [sys.executable, '-W', 'ignore', osp.join(REPO_ROOT, command[0]), *command[1:]]
     if log_file is None:
         result = subprocess.run(full_command)
         if result.returncode != 0:
             sys.exit(f'error: {command[0]} failed ({result.returncode}).')
         return
     with open(log_file, 'a') as log, subprocess.Popen(
-            full_command,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
+            full_command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             bufsize=1) as process:
         for line in process.stdout:
             log.write(line)
@@ -161,23 +151,26 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     if osp.isdir(raw_dir):
         print('      exists, skipped')
     elif args.faces == 'real':
-        build_in_place(raw_dir, lambda scratch: [
-            'tools/dataset_converters/make_real_face_ckplus.py', scratch,
-            '--seed', str(args.seed)
-        ])
+        build_in_place(
+            raw_dir, lambda scratch: [
+                'tools/dataset_converters/make_real_face_ckplus.py', scratch, '--seed',
+                str(args.seed)
+            ])
     else:
-        build_in_place(raw_dir, lambda scratch: [
-            'tools/dataset_converters/make_synthetic_ckplus.py', scratch,
-            '--subjects', str(args.subjects), '--seed', str(args.seed)
-        ])
+        build_in_place(
+            raw_dir, lambda scratch: [
+                'tools/dataset_converters/make_synthetic_ckplus.py', scratch, '--subjects',
+                str(args.subjects), '--seed',
+                str(args.seed)
+            ])
 
     print(f'[2/4] aligned faces and folds -> {data_root}', flush=True)
     if osp.isdir(data_root):
         print('      exists, skipped')
     else:
-        build_in_place(data_root, lambda scratch: [
-            'tools/dataset_converters/prepare_ckplus.py', raw_dir, scratch
-        ])
+        build_in_place(
+            data_root,
+            lambda scratch: ['tools/dataset_converters/prepare_ckplus.py', raw_dir, scratch])
 
     montages = {
         fold: osp.join(data_root, 'imgs_res', str(fold), 'montage.png')
@@ -189,19 +182,21 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     if missing:
         # Real faces: the real smiles are separate photos, registered beyond five points.
         run_step([
-            'tools/make_masks.py', data_root, '--folds',
-            *map(str, missing), '--no-all-subjects', '--overwrite'
+            'tools/make_masks.py', data_root, '--folds', *map(str, missing), '--no-all-subjects',
+            '--overwrite'
         ] + (['--refine-registration'] if args.faces == 'real' else []))
     else:
         print('      exist, skipped')
 
-    print(f'[4/4] FMPN stage 1 + stage 2, test on held-out subjects -> '
-          f'{work_dir} (full log: {work_dir}.log)', flush=True)
+    print(
+        f'[4/4] FMPN stage 1 + stage 2, test on held-out subjects -> '
+        f'{work_dir} (full log: {work_dir}.log)',
+        flush=True)
     run_step([
-        'tools/kfold.py', '--stage1', args.stage1, '--stage2', args.stage2,
-        '--folds', *map(str, args.folds), '--data-root', data_root,
-        '--work-dir', work_dir, '--no-validate'
-    ], log_file=work_dir + '.log')
+        'tools/kfold.py', '--stage1', args.stage1, '--stage2', args.stage2, '--folds',
+        *map(str, args.folds), '--data-root', data_root, '--work-dir', work_dir, '--no-validate'
+    ],
+             log_file=work_dir + '.log')
 
     with open(osp.join(work_dir, 'summary.json')) as file:
         summary = json.load(file)
@@ -213,8 +208,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
               f'{len(test_subjects)} held-out subjects '
               f'{", ".join(test_subjects)})')
     spread = (f' ± {summary["std_accuracy"]:.2f} % (mean ± std over '
-              f'{len(summary["folds"])} folds)'
-              if len(summary['folds']) > 1 else ' %')
+              f'{len(summary["folds"])} folds)' if len(summary['folds']) > 1 else ' %')
     print(f'Test accuracy on held-out subjects: '
           f'{summary["mean_accuracy"]:.2f}{spread}; chance is '
           f'{100 / NUM_CLASSES:.2f} %')

@@ -32,8 +32,8 @@ from typing import Optional, Sequence, Tuple
 import numpy as np
 
 from mmfmpn.datasets.categories import CLASS_SETS, resolve_class_names
-from mmfmpn.datasets.fold_masks import (load_split_faces, mask_training_splits,
-                                        shown_classes, write_split_masks)
+from mmfmpn.datasets.fold_masks import (load_split_faces, mask_training_splits, shown_classes,
+                                        write_split_masks)
 from mmfmpn.datasets.mask_provenance import ALL_SUBJECTS
 from mmfmpn.utils.progress import track_progress
 
@@ -91,10 +91,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         help='register each expressive face onto its neutral face by dense ECC over '
         'still regions and keep the difference inside the face (for photo pairs '
         'taken apart; mmfmpn.masks.registration)')
-    parser.add_argument(
-        '--overwrite',
-        action='store_true',
-        help='replace masks that already exist')
+    parser.add_argument('--overwrite', action='store_true', help='replace masks that already exist')
     return parser.parse_args(argv)
 
 
@@ -104,8 +101,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     data_root = str(args.data_root)
     try:
         class_names = class_names_argument(args.classes)
-        splits = mask_training_splits(data_root, class_names, args.folds,
-                                      args.all_subjects)
+        splits = mask_training_splits(data_root, class_names, args.folds, args.all_subjects)
         existing = [
             args.data_root / 'imgs_res' / split.name for split in splits
             if (args.data_root / 'imgs_res' / split.name / 'montage.png').exists()
@@ -114,8 +110,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             raise ValueError(f'masks exist in {", ".join(map(str, existing))}; pass '
                              '--overwrite to replace them')
         faces = load_split_faces(
-            splits, lambda paths: track_progress(
-                paths, f'Loading {len(paths)} aligned faces'))
+            splits, lambda paths: track_progress(paths, f'Loading {len(paths)} aligned faces'))
     except (OSError, ValueError) as err:
         print(f'error: {err}', file=sys.stderr)
         return 2
@@ -125,13 +120,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f'no annotated image of {", ".join(absent)}: no mask for them')
     for split in splits:
         try:
-            mask_dir = write_split_masks(data_root, split, class_names, faces, shown,
-                                         refine=args.refine_registration)
+            mask_dir = write_split_masks(
+                data_root, split, class_names, faces, shown, refine=args.refine_registration)
         except ValueError as err:
             print(f'error: {err}', file=sys.stderr)
             return 1
-        counts = np.bincount([item['gt_label'] for item in split.items],
-                             minlength=len(class_names))
+        counts = np.bincount([item['gt_label'] for item in split.items], minlength=len(class_names))
         print(f'{split.description}: {len(split.items)} training images '
               f'({", ".join(map(str, counts))} per class) -> {mask_dir}')
     return 0

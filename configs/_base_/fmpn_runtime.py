@@ -6,6 +6,5 @@ runner_type = 'FMPNRunner'
 
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=10),
-    checkpoint=dict(
-        type='CheckpointHook', interval=10, max_keep_ckpts=2, save_last=True))
+    checkpoint=dict(type='CheckpointHook', interval=10, max_keep_ckpts=2, save_last=True))
 randomness = dict(seed=0, deterministic=False)

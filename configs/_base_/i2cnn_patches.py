@@ -8,11 +8,9 @@
 i2cnn_face_region = dict(name='face', anchor=(0.2, 0.2, 0.2, 0.2, 0.2), size=(2.0, 2.2))
 i2cnn_global_regions = [
     i2cnn_face_region,
-    dict(name='eyes_brows', anchor=(0.5, 0.5, 0, 0, 0), offset=(0, -0.15),
-         size=(2.0, 1.0)),
+    dict(name='eyes_brows', anchor=(0.5, 0.5, 0, 0, 0), offset=(0, -0.15), size=(2.0, 1.0)),
     dict(name='eyes_nose', anchor=(0.25, 0.25, 0.5, 0, 0), size=(1.6, 1.0)),
-    dict(name='nose_mouth_chin', anchor=(0, 0, 0, 0.5, 0.5), offset=(0, -0.1),
-         size=(1.8, 1.2)),
+    dict(name='nose_mouth_chin', anchor=(0, 0, 0, 0.5, 0.5), offset=(0, -0.1), size=(1.8, 1.2)),
     dict(name='inner_face', anchor=(0.2, 0.2, 0.2, 0.2, 0.2), size=(1.3, 1.5)),
 ]
 i2cnn_local_regions = [

@@ -11,18 +11,14 @@ model = dict(
     _delete_=True,
     type='ImageClassifier',
     data_preprocessor=dict(
-        mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375],
-        to_rgb=True),
+        mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375], to_rgb=True),
     backbone=_base_.model.backbone,
     neck=None,
     head=_base_.model.head)
 # Same augmentation as FMPN, without the masks.
-train_pipeline = [dict(type='LoadImageFromFile'), *_base_.train_geometry,
-                  dict(type='PackInputs')]
-test_pipeline = [dict(type='LoadImageFromFile'), *_base_.test_geometry,
-                 dict(type='PackInputs')]
-train_dataloader = dict(
-    batch_size=16, dataset=dict(mask_dir=None, pipeline=train_pipeline))
+train_pipeline = [dict(type='LoadImageFromFile'), *_base_.train_geometry, dict(type='PackInputs')]
+test_pipeline = [dict(type='LoadImageFromFile'), *_base_.test_geometry, dict(type='PackInputs')]
+train_dataloader = dict(batch_size=16, dataset=dict(mask_dir=None, pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(mask_dir=None, pipeline=test_pipeline))
 test_dataloader = val_dataloader
 val_evaluator = dict(type='Accuracy', topk=(1, ), _delete_=True)

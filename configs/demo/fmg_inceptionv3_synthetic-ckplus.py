@@ -10,13 +10,11 @@ model = dict(mask_generator=dict(working_size=_base_.demo_fmg_working_size))
 # The CK+ pipelines with the demo's sizes (the broadcaster's transforms).
 train_pipeline = [
     dict(step, transforms=_base_.demo_train_geometry)
-    if step.type == 'MotionMaskBroadcaster' else step
-    for step in _base_.train_pipeline
+    if step.type == 'MotionMaskBroadcaster' else step for step in _base_.train_pipeline
 ]
 test_pipeline = [
     dict(step, transforms=_base_.demo_test_geometry)
-    if step.type == 'MotionMaskBroadcaster' else step
-    for step in _base_.test_pipeline
+    if step.type == 'MotionMaskBroadcaster' else step for step in _base_.test_pipeline
 ]
 train_dataloader = _base_.demo_train_dataloader
 train_dataloader.dataset.pipeline = train_pipeline

@@ -22,8 +22,13 @@ model = dict(
         dilations=(1, 1, 1),
         out_indices=(2, )),
     neck=dict(_delete_=True, type='GlobalAveragePooling'),
-    head=dict(_delete_=True, type='LinearClsHead', num_classes=7, in_channels=32,
-              loss=dict(type='CrossEntropyLoss', loss_weight=1.0), topk=(1, )))
+    head=dict(
+        _delete_=True,
+        type='LinearClsHead',
+        num_classes=7,
+        in_channels=32,
+        loss=dict(type='CrossEntropyLoss', loss_weight=1.0),
+        topk=(1, )))
 
 patches = dict(
     type='FacePatches',
@@ -35,16 +40,19 @@ patches = dict(
 loader = dict(num_workers=0, persistent_workers=False)
 train_dataloader = dict(
     loader,
-    dataset=dict(data_root=data_root, pipeline=[
-        dict(type='LoadImageFromFile'),
-        dict(patches, random_crop=True),
-        dict(type='PackInputs')
-    ]))
+    dataset=dict(
+        data_root=data_root,
+        pipeline=[
+            dict(type='LoadImageFromFile'),
+            dict(patches, random_crop=True),
+            dict(type='PackInputs')
+        ]))
 val_dataloader = dict(
     loader,
-    dataset=dict(data_root=data_root, pipeline=[
-        dict(type='LoadImageFromFile'), patches, dict(type='PackInputs')
-    ]))
+    dataset=dict(
+        data_root=data_root,
+        pipeline=[dict(type='LoadImageFromFile'), patches,
+                  dict(type='PackInputs')]))
 test_dataloader = val_dataloader
 optim_wrapper = dict(optimizer=dict(_delete_=True, type='Adam', lr=1e-3))
 param_scheduler = dict(milestones=[9])

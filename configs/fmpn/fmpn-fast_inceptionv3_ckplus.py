@@ -12,7 +12,6 @@ model = dict(
     mask_generator=dict(
         working_size=70,
         base_channels=16,
-        init_cfg=dict(
-            checkpoint='work_dirs/fmg-fast_inceptionv3_ckplus/fold_{fold}/'
-            'epoch_300.pth')),
+        init_cfg=dict(checkpoint='work_dirs/fmg-fast_inceptionv3_ckplus/fold_{fold}/'
+                      'epoch_300.pth')),
     fusion=dict(channels_last_convs=True))

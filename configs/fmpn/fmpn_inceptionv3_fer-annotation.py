@@ -9,9 +9,7 @@ _base_ = ['./fmpn_inceptionv3_ckplus.py']
 
 classes = ('happy', 'sadness', 'surprise')
 # No stage 1: the mask generator starts from its own init.
-model = dict(
-    backbone=dict(num_classes=len(classes)),
-    mask_generator=dict(init_cfg=None))
+model = dict(backbone=dict(num_classes=len(classes)), mask_generator=dict(init_cfg=None))
 
 # The prior map, blended into the class mask before the geometry that moves both.
 landmark_prior = dict(type='LandmarkPriorMask', sigma_ratio=0.2, blend=0.5)

@@ -13,7 +13,7 @@ train_dataloader = dict(
         dict(patches, random_crop=True),
         dict(type='PackInputs')
     ]))
-val_dataloader = dict(dataset=dict(pipeline=[
-    dict(type='LoadImageFromFile'), patches, dict(type='PackInputs')
-]))
+val_dataloader = dict(
+    dataset=dict(pipeline=[dict(type='LoadImageFromFile'), patches,
+                           dict(type='PackInputs')]))
 test_dataloader = val_dataloader

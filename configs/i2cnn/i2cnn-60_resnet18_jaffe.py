@@ -12,5 +12,10 @@ model = dict(
             'resnet18_8xb32_in1k_20210831-fbbb1da6.pth',
             prefix='backbone')),
     neck=dict(_delete_=True, type='GlobalAveragePooling'),
-    head=dict(_delete_=True, type='LinearClsHead', num_classes=7, in_channels=512,
-              loss=dict(type='CrossEntropyLoss', loss_weight=1.0), topk=(1, )))
+    head=dict(
+        _delete_=True,
+        type='LinearClsHead',
+        num_classes=7,
+        in_channels=512,
+        loss=dict(type='CrossEntropyLoss', loss_weight=1.0),
+        topk=(1, )))

@@ -16,8 +16,7 @@ import cv2
 import numpy as np
 import torch
 
-from mmfmpn.masks.alignment import (ALIGNED_FACE_SIZE, align_face,
-                                    alignment_matrix, transform_points)
+from mmfmpn.masks.alignment import ALIGNED_FACE_SIZE, align_face, alignment_matrix, transform_points
 from mmfmpn.masks.landmarks import five_alignment_points
 from .face_detection import FaceDetection, MTCNNFaceDetector
 
@@ -66,14 +65,11 @@ def _to_bgr_uint8(image: np.ndarray, name: str) -> Tuple[np.ndarray, list]:
     notes = []
     if image.ndim == 3 and image.shape[0] in (1, 3, 4) and image.shape[2] \
             not in (1, 3, 4):
-        raise InferenceInputError(
-            f'{name}: shape {image.shape} looks channel-first; pass '
-            '(H, W, C) arrays, as OpenCV returns them.')
-    if image.ndim not in (2, 3) or (image.ndim == 3
-                                    and image.shape[2] not in (1, 3, 4)):
-        raise InferenceInputError(
-            f'{name}: shape {image.shape} is not an image; expected (H, W) '
-            'gray, (H, W, 3) BGR or (H, W, 4) BGRA.')
+        raise InferenceInputError(f'{name}: shape {image.shape} looks channel-first; pass '
+                                  '(H, W, C) arrays, as OpenCV returns them.')
+    if image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[2] not in (1, 3, 4)):
+        raise InferenceInputError(f'{name}: shape {image.shape} is not an image; expected (H, W) '
+                                  'gray, (H, W, 3) BGR or (H, W, 4) BGRA.')
     if min(image.shape[:2]) < 1:
         raise InferenceInputError(f'{name}: the image is empty.')
     if image.dtype == np.uint16:
@@ -81,13 +77,11 @@ def _to_bgr_uint8(image: np.ndarray, name: str) -> Tuple[np.ndarray, list]:
         image = np.round(image / 257.0).astype(np.uint8)
         notes.append('16-bit image scaled to 8 bits')
     elif image.dtype != np.uint8:
-        raise InferenceInputError(
-            f'{name}: pixels are {image.dtype}; expected uint8 (or uint16). '
-            'Convert floats in [0, 1] with (image * 255).round().astype('
-            'np.uint8).')
+        raise InferenceInputError(f'{name}: pixels are {image.dtype}; expected uint8 (or uint16). '
+                                  'Convert floats in [0, 1] with (image * 255).round().astype('
+                                  'np.uint8).')
     if image.ndim == 2 or image.shape[2] == 1:
-        image = cv2.cvtColor(image.reshape(image.shape[:2]),
-                             cv2.COLOR_GRAY2BGR)
+        image = cv2.cvtColor(image.reshape(image.shape[:2]), cv2.COLOR_GRAY2BGR)
         notes.append('gray image')
     elif image.shape[2] == 4:
         image = cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
@@ -120,14 +114,12 @@ def read_image(path: Union[str, Path]) -> Tuple[np.ndarray, list]:
     if osp.getsize(path) == 0:
         raise InferenceInputError(f'{path}: the file is empty.')
     if not cv2.haveImageReader(path):
-        raise InferenceInputError(
-            f'{path}: not an image format OpenCV can read (e.g. a text or '
-            'video file); pass a JPEG, PNG, BMP, TIFF or WebP image.')
+        raise InferenceInputError(f'{path}: not an image format OpenCV can read (e.g. a text or '
+                                  'video file); pass a JPEG, PNG, BMP, TIFF or WebP image.')
     image = cv2.imdecode(np.fromfile(path, np.uint8), cv2.IMREAD_UNCHANGED)
     if image is None:
-        raise InferenceInputError(
-            f'{path}: the image cannot be decoded; it is truncated or '
-            'corrupt. Re-export or re-download it.')
+        raise InferenceInputError(f'{path}: the image cannot be decoded; it is truncated or '
+                                  'corrupt. Re-export or re-download it.')
     return _to_bgr_uint8(image, path)
 
 
@@ -150,16 +142,14 @@ def five_points_from_landmarks(landmarks: np.ndarray) -> np.ndarray:
     try:
         return five_alignment_points(landmarks)
     except ValueError as err:
-        raise InferenceInputError(
-            f'{err}; give (5, 2) five points or (68, 2) iBUG landmarks as '
-            '(x, y) pixels of the image.') from None
+        raise InferenceInputError(f'{err}; give (5, 2) five points or (68, 2) iBUG landmarks as '
+                                  '(x, y) pixels of the image.') from None
 
 
 def _image_corners(width: int, height: int) -> np.ndarray:
     """Pixel-centre corners of a ``width`` x ``height`` image, clockwise from
     the top left, ``(4, 2)`` float64."""
-    return np.array([[0, 0], [width - 1, 0], [width - 1, height - 1],
-                     [0, height - 1]],
+    return np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]],
                     dtype=np.float64)
 
 
@@ -200,8 +190,7 @@ class FaceAligner:
     def detector(self) -> MTCNNFaceDetector:
         """The MTCNN detector, built on first use."""
         if self._detector is None:
-            self._detector = MTCNNFaceDetector(
-                self.device, min_face_size=self.min_face_size)
+            self._detector = MTCNNFaceDetector(self.device, min_face_size=self.min_face_size)
         return self._detector
 
     def __call__(self,
@@ -230,42 +219,34 @@ class FaceAligner:
         elif isinstance(image, np.ndarray):
             image, notes = _to_bgr_uint8(image, source)
         else:
-            raise InferenceInputError(
-                f'{source}: a {type(image).__name__} is not an image; pass a '
-                'file path or a numpy array.')
+            raise InferenceInputError(f'{source}: a {type(image).__name__} is not an image; pass a '
+                                      'file path or a numpy array.')
         height, width = image.shape[:2]
         if self.face_source == 'aligned':
             # Training faces are gray (prepare_ckplus.py writes gray crops).
             gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
             return AlignedFace(source, cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR),
-                               _image_corners(width, height), None, None,
-                               tuple(notes))
+                               _image_corners(width, height), None, None, tuple(notes))
         detection = None
         if landmarks is not None and self.face_source != 'detector':
             points = five_points_from_landmarks(landmarks)
-            inside = (points >= -0.5) & (points <= [width - 0.5,
-                                                    height - 0.5])
+            inside = (points >= -0.5) & (points <= [width - 0.5, height - 0.5])
             if not inside.all():
-                raise InferenceInputError(
-                    f'{source}: landmarks lie outside the {width}x{height} '
-                    'image; they must be (x, y) pixels of this image.')
+                raise InferenceInputError(f'{source}: landmarks lie outside the {width}x{height} '
+                                          'image; they must be (x, y) pixels of this image.')
         elif self.face_source == 'landmarks':
-            raise InferenceInputError(
-                f"{source}: face_source='landmarks' but no landmarks were "
-                'given for this image.')
+            raise InferenceInputError(f"{source}: face_source='landmarks' but no landmarks were "
+                                      'given for this image.')
         else:
             detection = self._detect_one(image, source, notes)
             points = detection.five_points
         face = align_face(image, points, ALIGNED_FACE_SIZE)
-        to_image = cv2.invertAffineTransform(
-            alignment_matrix(points, ALIGNED_FACE_SIZE))
-        corners = transform_points(
-            _image_corners(ALIGNED_FACE_SIZE, ALIGNED_FACE_SIZE), to_image)
-        return AlignedFace(source, cv2.cvtColor(face, cv2.COLOR_GRAY2BGR),
-                           corners, detection, points, tuple(notes))
+        to_image = cv2.invertAffineTransform(alignment_matrix(points, ALIGNED_FACE_SIZE))
+        corners = transform_points(_image_corners(ALIGNED_FACE_SIZE, ALIGNED_FACE_SIZE), to_image)
+        return AlignedFace(source, cv2.cvtColor(face, cv2.COLOR_GRAY2BGR), corners, detection,
+                           points, tuple(notes))
 
-    def _detect_one(self, image: np.ndarray, source: str,
-                    notes: List[str]) -> FaceDetection:
+    def _detect_one(self, image: np.ndarray, source: str, notes: List[str]) -> FaceDetection:
         try:
             detector = self.detector
         except ImportError as error:
@@ -273,16 +254,14 @@ class FaceAligner:
                                       f'{error}') from error
         faces = detector.detect(image)
         if not faces:
-            raise InferenceInputError(
-                f'{source}: no face found (MTCNN, faces of at least '
-                f'{self.min_face_size} px). Pass landmarks, a larger or '
-                "clearer face, or face_source='aligned' if the image is "
-                'already an aligned face crop.')
+            raise InferenceInputError(f'{source}: no face found (MTCNN, faces of at least '
+                                      f'{self.min_face_size} px). Pass landmarks, a larger or '
+                                      "clearer face, or face_source='aligned' if the image is "
+                                      'already an aligned face crop.')
         if len(faces) > 1:
             if not self.largest_face:
-                raise InferenceInputError(
-                    f'{source}: {len(faces)} faces found; crop the image to '
-                    'one face, pass its landmarks, or set largest_face=True.')
+                raise InferenceInputError(f'{source}: {len(faces)} faces found; crop the image to '
+                                          'one face, pass its landmarks, or set largest_face=True.')
             notes.append(f'largest of {len(faces)} faces')
             return max(faces, key=lambda face: face.area)
         return faces[0]

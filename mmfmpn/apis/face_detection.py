@@ -47,9 +47,7 @@ class FaceDetection:
     @property
     def area(self) -> float:
         """Box area in square pixels."""
-        return float(
-            max(self.box[2] - self.box[0], 0) *
-            max(self.box[3] - self.box[1], 0))
+        return float(max(self.box[2] - self.box[0], 0) * max(self.box[3] - self.box[1], 0))
 
 
 def mtcnn_weights_dir() -> Optional[str]:
@@ -62,8 +60,7 @@ def mtcnn_weights_dir() -> Optional[str]:
     if spec is None or spec.origin is None:
         return None
     weights_dir = osp.join(osp.dirname(spec.origin), 'assets', 'weights')
-    return weights_dir if osp.isfile(osp.join(weights_dir,
-                                              'pnet.lz4')) else None
+    return weights_dir if osp.isfile(osp.join(weights_dir, 'pnet.lz4')) else None
 
 
 def _load_keras_weights(weights_dir: str, name: str) -> List[np.ndarray]:
@@ -106,9 +103,8 @@ class _PNet(nn.Module):
     def __init__(self):
         super().__init__()
         self.body = nn.Sequential(
-            nn.Conv2d(3, 10, 3), nn.PReLU(10), _MaxPoolSame(2, 2),
-            nn.Conv2d(10, 16, 3), nn.PReLU(16), nn.Conv2d(16, 32, 3),
-            nn.PReLU(32))
+            nn.Conv2d(3, 10, 3), nn.PReLU(10), _MaxPoolSame(2, 2), nn.Conv2d(10, 16, 3),
+            nn.PReLU(16), nn.Conv2d(16, 32, 3), nn.PReLU(32))
         self.box_offsets = nn.Conv2d(32, 4, 1)
         self.face_logits = nn.Conv2d(32, 2, 1)
 
@@ -123,9 +119,8 @@ class _RNet(nn.Module):
     def __init__(self):
         super().__init__()
         self.body = nn.Sequential(
-            nn.Conv2d(3, 28, 3), nn.PReLU(28), _MaxPoolSame(3, 2),
-            nn.Conv2d(28, 48, 3), nn.PReLU(48), nn.MaxPool2d(3, 2),
-            nn.Conv2d(48, 64, 2), nn.PReLU(64))
+            nn.Conv2d(3, 28, 3), nn.PReLU(28), _MaxPoolSame(3, 2), nn.Conv2d(28, 48, 3),
+            nn.PReLU(48), nn.MaxPool2d(3, 2), nn.Conv2d(48, 64, 2), nn.PReLU(64))
         self.fc = nn.Sequential(nn.Linear(576, 128), nn.PReLU(128))
         self.box_offsets = nn.Linear(128, 4)
         self.face_logits = nn.Linear(128, 2)
@@ -141,9 +136,9 @@ class _ONet(nn.Module):
     def __init__(self):
         super().__init__()
         self.body = nn.Sequential(
-            nn.Conv2d(3, 32, 3), nn.PReLU(32), _MaxPoolSame(3, 2),
-            nn.Conv2d(32, 64, 3), nn.PReLU(64), nn.MaxPool2d(3, 2),
-            nn.Conv2d(64, 64, 3), nn.PReLU(64), _MaxPoolSame(2, 2),
+            nn.Conv2d(3, 32, 3), nn.PReLU(32), _MaxPoolSame(3, 2), nn.Conv2d(32, 64,
+                                                                             3), nn.PReLU(64),
+            nn.MaxPool2d(3, 2), nn.Conv2d(64, 64, 3), nn.PReLU(64), _MaxPoolSame(2, 2),
             nn.Conv2d(64, 128, 2), nn.PReLU(128))
         self.fc = nn.Sequential(nn.Linear(1152, 256), nn.PReLU(256))
         self.box_offsets = nn.Linear(256, 4)
@@ -152,8 +147,7 @@ class _ONet(nn.Module):
 
     def forward(self, x):
         x = self.fc(_flatten_like_keras(self.body(x)))
-        return (self.box_offsets(x), self.points(x),
-                self.face_logits(x).softmax(1)[:, 1])
+        return (self.box_offsets(x), self.points(x), self.face_logits(x).softmax(1)[:, 1])
 
 
 def _load_into(net: nn.Module, keras_weights: Sequence[np.ndarray]) -> None:
@@ -178,12 +172,10 @@ def _load_into(net: nn.Module, keras_weights: Sequence[np.ndarray]) -> None:
             param.copy_(torch.from_numpy(np.ascontiguousarray(array)))
 
 
-def _nms(boxes: np.ndarray, scores: np.ndarray, threshold: float,
-         method: str) -> np.ndarray:
+def _nms(boxes: np.ndarray, scores: np.ndarray, threshold: float, method: str) -> np.ndarray:
     """Greedy non-maximum suppression; ``method`` 'union' (IoU) or 'min'."""
     order = np.argsort(-scores)
-    areas = np.maximum(boxes[:, 2] - boxes[:, 0], 0) * np.maximum(
-        boxes[:, 3] - boxes[:, 1], 0)
+    areas = np.maximum(boxes[:, 2] - boxes[:, 0], 0) * np.maximum(boxes[:, 3] - boxes[:, 1], 0)
     keep = []
     while order.size:
         best, rest = order[0], order[1:]
@@ -194,11 +186,9 @@ def _nms(boxes: np.ndarray, scores: np.ndarray, threshold: float,
         y2 = np.minimum(boxes[best, 3], boxes[rest, 3])
         inter = np.maximum(x2 - x1, 0) * np.maximum(y2 - y1, 0)
         if method == 'min':
-            overlap = inter / np.maximum(
-                np.minimum(areas[best], areas[rest]), 1e-9)
+            overlap = inter / np.maximum(np.minimum(areas[best], areas[rest]), 1e-9)
         else:
-            overlap = inter / np.maximum(areas[best] + areas[rest] - inter,
-                                         1e-9)
+            overlap = inter / np.maximum(areas[best] + areas[rest] - inter, 1e-9)
         order = rest[overlap <= threshold]
     return np.asarray(keep, dtype=np.int64)
 
@@ -214,14 +204,11 @@ def _to_square(boxes: np.ndarray) -> np.ndarray:
 
 
 def _refine(boxes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    size = np.stack([
-        boxes[:, 2] - boxes[:, 0] + 1, boxes[:, 3] - boxes[:, 1] + 1
-    ], 1)
+    size = np.stack([boxes[:, 2] - boxes[:, 0] + 1, boxes[:, 3] - boxes[:, 1] + 1], 1)
     return boxes + offsets * np.tile(size, 2)
 
 
-def _crop_patches(image: np.ndarray, boxes: np.ndarray,
-                  size: int) -> np.ndarray:
+def _crop_patches(image: np.ndarray, boxes: np.ndarray, size: int) -> np.ndarray:
     """Bilinear ``size`` x ``size`` patches spanning each box corner to
     corner; zero (mid-gray once normalised) outside the image.
 
@@ -272,8 +259,7 @@ class MTCNNFaceDetector:
     def __init__(self,
                  device: Union[str, torch.device] = 'cpu',
                  min_face_size: int = 40,
-                 score_thresholds: Tuple[float, float, float] = (0.6, 0.7,
-                                                                 0.8),
+                 score_thresholds: Tuple[float, float, float] = (0.6, 0.7, 0.8),
                  scale_factor: float = 0.709,
                  weights_dir: Optional[str] = None):
         if min_face_size < 12:
@@ -292,8 +278,7 @@ class MTCNNFaceDetector:
         self.score_thresholds = tuple(score_thresholds)
         self.scale_factor = scale_factor
         self.pnet, self.rnet, self.onet = _PNet(), _RNet(), _ONet()
-        for net, name in ((self.pnet, 'pnet'), (self.rnet, 'rnet'),
-                          (self.onet, 'onet')):
+        for net, name in ((self.pnet, 'pnet'), (self.rnet, 'rnet'), (self.onet, 'onet')):
             _load_into(net, _load_keras_weights(weights_dir, name))
             net.to(self.device).eval()
 
@@ -310,23 +295,19 @@ class MTCNNFaceDetector:
         height, width = image.shape[:2]
         candidates = []
         for scale in self._pyramid_scales(height, width):
-            size = (max(int(np.ceil(width * scale)), 12),
-                    max(int(np.ceil(height * scale)), 12))
+            size = (max(int(np.ceil(width * scale)), 12), max(int(np.ceil(height * scale)), 12))
             level = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
-            tensor = torch.from_numpy(level.transpose(2, 0, 1)[None]).to(
-                self.device)
+            tensor = torch.from_numpy(level.transpose(2, 0, 1)[None]).to(self.device)
             offsets, scores = self.pnet(tensor)
             offsets, scores = offsets[0].cpu().numpy(), scores[0].cpu().numpy()
             ys, xs = np.nonzero(scores > self.score_thresholds[0])
             if len(ys) == 0:
                 continue
             # PNet cell (y, x) sees the 12x12 window at (2x, 2y) of the level.
-            cells = np.stack([xs * 2, ys * 2, xs * 2 + 12, ys * 2 + 12],
-                             1).astype(np.float64)
+            cells = np.stack([xs * 2, ys * 2, xs * 2 + 12, ys * 2 + 12], 1).astype(np.float64)
             boxes = (cells + offsets[:, ys, xs].T * 12) / scale
             boxes = np.hstack([boxes, scores[ys, xs, None]])
-            candidates.append(boxes[_nms(boxes[:, :4], boxes[:, 4], 0.5,
-                                         'union')])
+            candidates.append(boxes[_nms(boxes[:, :4], boxes[:, 4], 0.5, 'union')])
         if not candidates:
             return np.empty((0, 5))
         boxes = np.concatenate(candidates)
@@ -350,26 +331,20 @@ class MTCNNFaceDetector:
                              f'BGR uint8 image, got {image.dtype} '
                              f'{image.shape}.')
         # The nets were trained on RGB scaled as (x - 127.5) / 128.
-        normalised = (cv2.cvtColor(image, cv2.COLOR_BGR2RGB).astype(
-            np.float32) - 127.5) / 128.0
+        normalised = (cv2.cvtColor(image, cv2.COLOR_BGR2RGB).astype(np.float32) - 127.5) / 128.0
         boxes = self._propose(normalised)
         if len(boxes):
-            patches = torch.from_numpy(_crop_patches(normalised, boxes[:, :4],
-                                                     24)).to(self.device)
+            patches = torch.from_numpy(_crop_patches(normalised, boxes[:, :4], 24)).to(self.device)
             offsets, scores = (t.cpu().numpy() for t in self.rnet(patches))
             keep = scores > self.score_thresholds[1]
-            boxes = np.hstack(
-                [_refine(boxes[keep, :4], offsets[keep]), scores[keep, None]])
+            boxes = np.hstack([_refine(boxes[keep, :4], offsets[keep]), scores[keep, None]])
             boxes = boxes[_nms(boxes[:, :4], boxes[:, 4], 0.7, 'union')]
             boxes[:, :4] = _to_square(boxes[:, :4])
         if not len(boxes):
             return []
-        patches = torch.from_numpy(_crop_patches(normalised, boxes[:, :4],
-                                                 48)).to(self.device)
+        patches = torch.from_numpy(_crop_patches(normalised, boxes[:, :4], 48)).to(self.device)
         offsets, points, scores = (t.cpu().numpy() for t in self.onet(patches))
-        size = np.stack([
-            boxes[:, 2] - boxes[:, 0] + 1, boxes[:, 3] - boxes[:, 1] + 1
-        ], 1)
+        size = np.stack([boxes[:, 2] - boxes[:, 0] + 1, boxes[:, 3] - boxes[:, 1] + 1], 1)
         # The output net gives the points relative to the box: 5 x, then 5 y.
         points = np.stack([
             points[:, :5] * size[:, :1] + boxes[:, :1] - 1,

@@ -26,11 +26,10 @@ import torch
 from mmengine.config import Config
 from mmengine.dataset import default_collate
 from mmengine.model import BaseModel
-
-from mmfmpn.engine.checkpoint_loading import (CheckpointMismatchError,
-                                              load_checkpoint_strictly)
 from mmpretrain.apis import ImageClassificationInferencer, get_model
 from mmpretrain.structures import DataSample
+
+from mmfmpn.engine.checkpoint_loading import CheckpointMismatchError, load_checkpoint_strictly
 from .face_alignment import FaceAligner, ImageInput
 
 ConfigInput = Union[str, Path, Config]
@@ -78,16 +77,14 @@ def init_fmpn_model(config: ConfigInput,
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
     model = get_model(cfg, pretrained=False)
-    config_name = config if not isinstance(config, Config) else (
-        config.filename or 'given as a Config')
+    config_name = config if not isinstance(config, Config) else (config.filename
+                                                                 or 'given as a Config')
     meta = load_checkpoint_strictly(
-        model, str(checkpoint),
-        model_name=f'the model of config {config_name}').get('meta') or {}
-    classes = (meta.get('dataset_meta') or {}).get('classes') or (
-        model._dataset_meta or {}).get('classes')
+        model, str(checkpoint), model_name=f'the model of config {config_name}').get('meta') or {}
+    classes = (meta.get('dataset_meta') or {}).get('classes') or (model._dataset_meta
+                                                                  or {}).get('classes')
     num_classes = getattr(getattr(model, 'head', None), 'num_classes', None)
-    if classes is not None and num_classes is not None and len(
-            classes) != num_classes:
+    if classes is not None and num_classes is not None and len(classes) != num_classes:
         raise CheckpointMismatchError(
             f'Checkpoint {checkpoint} names {len(classes)} classes '
             f'({", ".join(classes)}) but its head has {num_classes} outputs.')
@@ -136,19 +133,16 @@ class FMPNInferencer(ImageClassificationInferencer):
                  min_face_size: int = 40,
                  cfg_options: Optional[dict] = None,
                  classes: Optional[Sequence[str]] = None):
-        self.face_aligner = FaceAligner(face_source, largest_face,
-                                        min_face_size, device)
+        self.face_aligner = FaceAligner(face_source, largest_face, min_face_size, device)
         if not isinstance(model, BaseModel):
             if pretrained is None:
-                raise ValueError(
-                    'FMPNInferencer: pass the checkpoint trained with config '
-                    f'{model} as pretrained; FMPN has no published weights.')
+                raise ValueError('FMPNInferencer: pass the checkpoint trained with config '
+                                 f'{model} as pretrained; FMPN has no published weights.')
             model = init_fmpn_model(model, pretrained, device, cfg_options)
         elif pretrained is not None:
             raise ValueError('FMPNInferencer: a model is given with its '
                              'weights; load checkpoints with a config.')
-        super().__init__(model, pretrained=False, device=device,
-                         classes=classes)
+        super().__init__(model, pretrained=False, device=device, classes=classes)
         # The forward computes the fused image anyway: keep it.
         self.model.attach_fused_image = True
 
@@ -188,8 +182,7 @@ class FMPNInferencer(ImageClassificationInferencer):
         """
         if batch_size < 1:
             raise ValueError(f'batch_size must be >= 1, got {batch_size}.')
-        if landmarks is not None and isinstance(inputs,
-                                                (str, Path, np.ndarray)):
+        if landmarks is not None and isinstance(inputs, (str, Path, np.ndarray)):
             landmarks = [landmarks]
         return super().__call__(
             inputs,
@@ -198,10 +191,7 @@ class FMPNInferencer(ImageClassificationInferencer):
             landmarks=landmarks,
             **kwargs)
 
-    def preprocess(self,
-                   inputs: list,
-                   batch_size: int = 8,
-                   landmarks: Optional[Sequence] = None):
+    def preprocess(self, inputs: list, batch_size: int = 8, landmarks: Optional[Sequence] = None):
         """Align each input's face and run the test pipeline on it.
 
         Yields:
@@ -217,13 +207,11 @@ class FMPNInferencer(ImageClassificationInferencer):
                              'image.')
 
         def prepare(index: int, image: ImageInput, points) -> tuple:
-            source = (str(image) if isinstance(image, (str, Path)) else
-                      f'array[{index}]')
+            source = (str(image) if isinstance(image, (str, Path)) else f'array[{index}]')
             try:
                 face = self.face_aligner(image, points, source)
                 shape = face.face.shape[:2]
-                return face, self.pipeline(
-                    dict(img=face.face, img_shape=shape, ori_shape=shape))
+                return face, self.pipeline(dict(img=face.face, img_shape=shape, ori_shape=shape))
             except (ValueError, cv2.error) as error:
                 message = str(error)
                 if not message.startswith(source):
@@ -247,8 +235,7 @@ class FMPNInferencer(ImageClassificationInferencer):
         samples = []
         for face, prepared in chunk:
             if isinstance(prepared, str):
-                samples.append(
-                    DataSample(metainfo=dict(source=face, error=prepared)))
+                samples.append(DataSample(metainfo=dict(source=face, error=prepared)))
                 continue
             sample = next(predictions)
             sample.set_metainfo(
@@ -263,16 +250,13 @@ class FMPNInferencer(ImageClassificationInferencer):
             samples.append(sample)
         return samples
 
-    def visualize(self, ori_inputs: list, preds: List[DataSample],
-                  **kwargs) -> Optional[list]:
+    def visualize(self, ori_inputs: list, preds: List[DataSample], **kwargs) -> Optional[list]:
         """mmpretrain's drawing of the predicted inputs (failed ones have
         nothing to draw)."""
-        predicted = [(image, sample)
-                     for image, sample in zip(ori_inputs, preds)
+        predicted = [(image, sample) for image, sample in zip(ori_inputs, preds)
                      if sample.error is None]
         return super().visualize([image for image, _ in predicted],
-                                 [sample for _, sample in predicted],
-                                 **kwargs)
+                                 [sample for _, sample in predicted], **kwargs)
 
     def postprocess(self,
                     preds: List[DataSample],
@@ -282,17 +266,13 @@ class FMPNInferencer(ImageClassificationInferencer):
             return preds
         results = []
         for sample in preds:
-            result = dict(
-                source=sample.source,
-                error=sample.error,
-                notes=sample.get('notes', ()))
+            result = dict(source=sample.source, error=sample.error, notes=sample.get('notes', ()))
             if sample.error is None:
                 result.update(super().postprocess([sample], None)[0])
                 mask = sample.pred_motion_mask[0].float().cpu().numpy()
                 result.update(
                     motion_mask=mask,
-                    fused_image=sample.pred_fused_image.float().permute(
-                        1, 2, 0).cpu().numpy(),
+                    fused_image=sample.pred_fused_image.float().permute(1, 2, 0).cpu().numpy(),
                     face=sample.face,
                     face_corners=sample.face_corners,
                     five_points=sample.five_points,

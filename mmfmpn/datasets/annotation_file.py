@@ -66,8 +66,7 @@ def format_landmarks(landmarks: np.ndarray) -> str:
     Returns:
         str: The CSV cell.
     """
-    return ';'.join(f'{value:.2f}' for value in np.asarray(
-        landmarks, dtype=np.float64).reshape(-1))
+    return ';'.join(f'{value:.2f}' for value in np.asarray(landmarks, dtype=np.float64).reshape(-1))
 
 
 def parse_landmarks(value: LandmarkValue, location: str) -> Optional[np.ndarray]:
@@ -95,13 +94,11 @@ def parse_landmarks(value: LandmarkValue, location: str) -> Optional[np.ndarray]
             numbers = np.asarray(value, dtype=np.float64).reshape(-1).tolist()
     except (TypeError, ValueError):
         numbers = None
-    if (numbers is None or len(numbers) % 2
-            or len(numbers) // 2 not in SUPPORTED_LANDMARK_COUNTS
+    if (numbers is None or len(numbers) % 2 or len(numbers) // 2 not in SUPPORTED_LANDMARK_COUNTS
             or not np.all(np.isfinite(numbers))):
-        raise ValueError(
-            f'{location}: landmarks must be 5 or 68 (x, y) pairs of finite numbers '
-            "written 'x;y;x;y;...' (or a JSON list of [x, y]); leave the cell empty "
-            'for an image without landmarks')
+        raise ValueError(f'{location}: landmarks must be 5 or 68 (x, y) pairs of finite numbers '
+                         "written 'x;y;x;y;...' (or a JSON list of [x, y]); leave the cell empty "
+                         'for an image without landmarks')
     return np.asarray(numbers, dtype=np.float64).reshape(-1, 2)
 
 
@@ -139,10 +136,9 @@ def _read_csv_records(path: Path) -> List[tuple]:
         unknown = [name for name in header if name not in allowed]
         if 'image' not in header or 'label' not in header or unknown or len(
                 set(header)) != len(header):
-            raise ValueError(
-                f'{path}:1: header {",".join(header) or "(empty)"} must name the '
-                f'columns image and label, optionally {", ".join(allowed[2:])}, each '
-                f'once{f"; unknown: {unknown}" if unknown else ""}')
+            raise ValueError(f'{path}:1: header {",".join(header) or "(empty)"} must name the '
+                             f'columns image and label, optionally {", ".join(allowed[2:])}, each '
+                             f'once{f"; unknown: {unknown}" if unknown else ""}')
         records = []
         for line_number, row in enumerate(reader, start=2):
             if not any(cell.strip() for cell in row):
@@ -195,9 +191,8 @@ def read_annotation_file(path: Union[str, Path]) -> List[FERAnnotation]:
     """
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(
-            f'{path}: no such annotation file; write it with a converter in '
-            'tools/dataset_converters/ or by hand (columns image,label,...)')
+        raise FileNotFoundError(f'{path}: no such annotation file; write it with a converter in '
+                                'tools/dataset_converters/ or by hand (columns image,label,...)')
     suffix = path.suffix.lower()
     if suffix == '.csv':
         records = _read_csv_records(path)
@@ -233,12 +228,10 @@ def annotations_csv_text(annotations: Sequence[FERAnnotation]) -> str:
     with_landmarks = any(item.landmarks is not None for item in annotations)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator='\n')
-    writer.writerow(ANNOTATION_COLUMNS +
-                    ((LANDMARKS_COLUMN, ) if with_landmarks else ()))
+    writer.writerow(ANNOTATION_COLUMNS + ((LANDMARKS_COLUMN, ) if with_landmarks else ()))
     for item in annotations:
         row = [item.image, item.label, item.subject, item.sequence, item.neutral]
         if with_landmarks:
-            row.append('' if item.landmarks is None else format_landmarks(
-                item.landmarks))
+            row.append('' if item.landmarks is None else format_landmarks(item.landmarks))
         writer.writerow(row)
     return buffer.getvalue()

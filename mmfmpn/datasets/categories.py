@@ -3,8 +3,7 @@ from types import MappingProxyType
 from typing import Mapping, Optional, Sequence, Tuple, Union
 
 #: CK+ order of the emotion codes 1..7 in ``Emotion/*_emotion.txt`` (code - 1 = index).
-CKPLUS_CLASSES = ('anger', 'contempt', 'disgust', 'fear', 'happy', 'sadness',
-                  'surprise')
+CKPLUS_CLASSES = ('anger', 'contempt', 'disgust', 'fear', 'happy', 'sadness', 'surprise')
 
 #: The six basic expressions used by MMI and Oulu-CASIA.
 BASIC6_CLASSES = ('anger', 'disgust', 'fear', 'happy', 'sadness', 'surprise')
@@ -16,8 +15,7 @@ NEUTRAL7_CLASSES = ('neutral', ) + BASIC6_CLASSES
 
 #: AffectNet's seven basic expressions without neutral, in AffectNet code order
 #: (1 happy, 2 sad, 3 surprise, 4 fear, 5 disgust, 6 anger, 7 contempt).
-AFFECTNET7_CLASSES = ('happy', 'sadness', 'surprise', 'fear', 'disgust',
-                      'anger', 'contempt')
+AFFECTNET7_CLASSES = ('happy', 'sadness', 'surprise', 'fear', 'disgust', 'anger', 'contempt')
 
 #: Every class list by name, so that a config can say ``mask_classes='ckplus'``.
 CLASS_SETS = MappingProxyType({
@@ -44,9 +42,8 @@ def resolve_class_names(classes: Union[str, Sequence[str]]) -> Tuple[str, ...]:
     """
     if isinstance(classes, str):
         if classes not in CLASS_SETS:
-            raise ValueError(
-                f'unknown class set {classes!r}; use one of '
-                f'{", ".join(CLASS_SETS)} or give the class names in order')
+            raise ValueError(f'unknown class set {classes!r}; use one of '
+                             f'{", ".join(CLASS_SETS)} or give the class names in order')
         return CLASS_SETS[classes]
     names = tuple(classes)
     if not names or len(set(names)) != len(names):
@@ -57,8 +54,7 @@ def resolve_class_names(classes: Union[str, Sequence[str]]) -> Tuple[str, ...]:
 
 def class_index_map(source_classes: Sequence[str],
                     target_classes: Sequence[str],
-                    renames: Optional[Mapping[str, str]] = None
-                    ) -> Tuple[int, ...]:
+                    renames: Optional[Mapping[str, str]] = None) -> Tuple[int, ...]:
     """Match two class lists by class name, e.g. a 6-class set to CK+'s 7 masks.
 
     Args:
@@ -86,10 +82,9 @@ def class_index_map(source_classes: Sequence[str],
     for name in source_classes:
         target_name = renames.get(name, name)
         if target_name not in target_index:
-            raise ValueError(
-                f'class {name!r} has no counterpart named {target_name!r} in '
-                f'{tuple(target_classes)}; map it with renames '
-                f'(e.g. {{{name!r}: {target_classes[0]!r}}}) or use a target '
-                'set that has it')
+            raise ValueError(f'class {name!r} has no counterpart named {target_name!r} in '
+                             f'{tuple(target_classes)}; map it with renames '
+                             f'(e.g. {{{name!r}: {target_classes[0]!r}}}) or use a target '
+                             'set that has it')
         indices.append(target_index[target_name])
     return tuple(indices)

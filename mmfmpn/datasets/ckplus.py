@@ -66,19 +66,19 @@ class CKPlusDataset(FERAnnotationDataset):
         split_file = osp.join(data_root, f'{split}_ids_{fold}.csv')
         if not osp.isfile(split_file):
             folds = sorted(
-                int(m.group(1)) for m in (
-                    re.search(r'_ids_(\d+)\.csv$', p) for p in glob.glob(
-                        osp.join(data_root, f'{split}_ids_*.csv'))) if m)
-            raise FileNotFoundError(
-                f'CKPlusDataset: unknown fold {fold!r}: {split_file} does not '
-                f'exist. Folds found in {data_root}: {folds or "none"}; '
-                'prepare the data with tools/dataset_converters/'
-                'prepare_ckplus.py.')
+                int(m.group(1))
+                for m in (re.search(r'_ids_(\d+)\.csv$', p)
+                          for p in glob.glob(osp.join(data_root, f'{split}_ids_*.csv'))) if m)
+            raise FileNotFoundError(f'CKPlusDataset: unknown fold {fold!r}: {split_file} does not '
+                                    f'exist. Folds found in {data_root}: {folds or "none"}; '
+                                    'prepare the data with tools/dataset_converters/'
+                                    'prepare_ckplus.py.')
         if ann_file is None:
-            ann_file = (CKPLUS_ANNOTATION_FILE if osp.isfile(
-                osp.join(data_root, CKPLUS_ANNOTATION_FILE)) else FMPN_LABEL_FILE)
-        super().__init__(data_root, ann_file, fold, split, mask_dir=mask_dir,
-                         pipeline=pipeline, **kwargs)
+            ann_file = (
+                CKPLUS_ANNOTATION_FILE
+                if osp.isfile(osp.join(data_root, CKPLUS_ANNOTATION_FILE)) else FMPN_LABEL_FILE)
+        super().__init__(
+            data_root, ann_file, fold, split, mask_dir=mask_dir, pipeline=pipeline, **kwargs)
 
     def read_annotations(self) -> List[FERAnnotation]:
         """``annotations.csv``, or the authors' label pickle and split files."""

@@ -10,11 +10,10 @@ from mmpretrain.datasets import BaseDataset
 from mmpretrain.registry import DATASETS
 
 from .annotation_file import FERAnnotation, read_annotation_file
-from .categories import (AFFECTNET7_CLASSES, BASIC6_CLASSES, class_index_map,
-                         resolve_class_names)
+from .categories import AFFECTNET7_CLASSES, BASIC6_CLASSES, class_index_map, resolve_class_names
 from .folds import read_image_list, subject_fold_split_files
-from .mask_provenance import (ALL_SUBJECTS, check_mask_provenance,
-                              read_mask_provenance, training_images_fingerprint)
+from .mask_provenance import (ALL_SUBJECTS, check_mask_provenance, read_mask_provenance,
+                              training_images_fingerprint)
 
 #: Splits that folds computed from the subjects provide.
 _FOLD_SPLITS = ('train', 'test')
@@ -86,9 +85,8 @@ class FERAnnotationDataset(BaseDataset):
                  pipeline=(),
                  **kwargs):
         if mask_dir is not None and '{fold}' in mask_dir and fold is None:
-            raise ValueError(
-                f'{type(self).__name__}: mask_dir {mask_dir!r} contains {{fold}} but '
-                'fold is None; give a fold or a mask folder without {fold}')
+            raise ValueError(f'{type(self).__name__}: mask_dir {mask_dir!r} contains {{fold}} but '
+                             'fold is None; give a fold or a mask folder without {fold}')
         self.fold = fold
         self.split = split
         self.num_folds = num_folds
@@ -114,32 +112,28 @@ class FERAnnotationDataset(BaseDataset):
         """Read the annotations, select the split and check every file."""
         classes = self.metainfo.get('classes')
         if not classes:
-            raise ValueError(
-                f'{type(self).__name__}: no class list; pass classes=(...) with the '
-                f'class names of {self.ann_file} in index order')
+            raise ValueError(f'{type(self).__name__}: no class list; pass classes=(...) with the '
+                             f'class names of {self.ann_file} in index order')
         annotations = self.read_annotations()
         class_index = {name: index for index, name in enumerate(classes)}
         for annotation in annotations:
             if annotation.label not in class_index:
-                raise ValueError(
-                    f'{annotation.location}: unknown class {annotation.label!r}; '
-                    f'the classes are {", ".join(classes)} (fix the row, or the '
-                    'class list: classes= of the dataset config, --classes of '
-                    'tools/make_masks.py)')
+                raise ValueError(f'{annotation.location}: unknown class {annotation.label!r}; '
+                                 f'the classes are {", ".join(classes)} (fix the row, or the '
+                                 'class list: classes= of the dataset config, --classes of '
+                                 'tools/make_masks.py)')
         mask_folder = self._mask_folder()
-        mask_index = (class_index_map(
-            classes,
-            resolve_class_names(self.mask_classes)
-            if self.mask_classes is not None else classes,
-            self.mask_class_renames) if mask_folder is not None else None)
+        mask_index = (
+            class_index_map(
+                classes,
+                resolve_class_names(self.mask_classes) if self.mask_classes is not None else
+                classes, self.mask_class_renames) if mask_folder is not None else None)
         folder = osp.dirname(self.ann_file)
         data_list, locations = [], []
         for annotation in self._select_split(annotations, self.split):
             item = dict(
-                img_path=osp.join(folder, annotation.image),
-                gt_label=class_index[annotation.label])
-            for key, value in (('subject', annotation.subject),
-                               ('sequence', annotation.sequence)):
+                img_path=osp.join(folder, annotation.image), gt_label=class_index[annotation.label])
+            for key, value in (('subject', annotation.subject), ('sequence', annotation.sequence)):
                 if value:
                     item[key] = value
             if annotation.neutral:
@@ -147,8 +141,8 @@ class FERAnnotationDataset(BaseDataset):
             if annotation.landmarks is not None:
                 item['landmarks'] = annotation.landmarks.astype('float32')
             if mask_folder is not None:
-                item['motion_mask_path'] = osp.join(
-                    mask_folder, f'{mask_index[item["gt_label"]]}.png')
+                item['motion_mask_path'] = osp.join(mask_folder,
+                                                    f'{mask_index[item["gt_label"]]}.png')
             data_list.append(item)
             locations.append(annotation.location)
         self._check_files(data_list, locations)
@@ -177,8 +171,7 @@ class FERAnnotationDataset(BaseDataset):
                 elif key != 'motion_mask_path' and not cv2.haveImageReader(path):
                     size = osp.getsize(path)
                     reason = 'empty file' if size == 0 else 'not an image format'
-                    unreadable.append(
-                        f'{path} ({reason}; {location})')
+                    unreadable.append(f'{path} ({reason}; {location})')
         if missing:
             raise FileNotFoundError(
                 f'{type(self).__name__}: {len(missing)} listed files are missing, e.g. '
@@ -190,21 +183,19 @@ class FERAnnotationDataset(BaseDataset):
                 f'as images, e.g. {"; ".join(unreadable[:3])}. Re-run the converter '
                 'that wrote them, or remove their rows from the annotation file.')
 
-    def _check_mask_provenance(self, annotations: List[FERAnnotation],
-                               mask_folder: str) -> None:
+    def _check_mask_provenance(self, annotations: List[FERAnnotation], mask_folder: str) -> None:
         """Refuse fold masks that ``tools/make_masks.py`` built from other training
         images than this fold's (see :mod:`mmfmpn.datasets.mask_provenance`)."""
-        inside_data_root = not osp.relpath(mask_folder, self.data_root).startswith(
-            os.pardir)
+        inside_data_root = not osp.relpath(mask_folder, self.data_root).startswith(os.pardir)
         provenance = read_mask_provenance(mask_folder)
-        if (not inside_data_root or provenance is None
-                or str(provenance['split']) == ALL_SUBJECTS):
+        if (not inside_data_root or provenance is None or str(provenance['split']) == ALL_SUBJECTS):
             return  # borrowed masks, no record, or masks of every subject
         training = self._select_split(annotations, 'train')
         check_mask_provenance(
-            mask_folder, str(self.fold), training_images_fingerprint(
-                (osp.basename(item.image), item.label, item.subject)
-                for item in training),
+            mask_folder,
+            str(self.fold),
+            training_images_fingerprint(
+                (osp.basename(item.image), item.label, item.subject) for item in training),
             source=f'the train split of fold {self.fold} of {self.ann_file}')
 
     def _mask_folder(self) -> Optional[str]:
@@ -246,48 +237,45 @@ class FERAnnotationDataset(BaseDataset):
                 f'computed from subjects have only the splits {_FOLD_SPLITS}')
         without_subject = [item.location for item in annotations if not item.subject]
         if without_subject:
-            raise ValueError(
-                f'{type(self).__name__}: {split_file} does not exist, so the folds '
-                'are computed from subjects, but rows have no subject, e.g. '
-                f'{without_subject[0]}; fill the subject column or write the split '
-                'files')
+            raise ValueError(f'{type(self).__name__}: {split_file} does not exist, so the folds '
+                             'are computed from subjects, but rows have no subject, e.g. '
+                             f'{without_subject[0]}; fill the subject column or write the split '
+                             'files')
         if not 0 <= self.fold < self.num_folds:
             raise ValueError(f'{type(self).__name__}: fold {self.fold} is outside '
                              f'0..{self.num_folds - 1} (num_folds={self.num_folds})')
         by_name = self._by_image_name(annotations)
         split_files = subject_fold_split_files(
-            {name: item.subject for name, item in by_name.items()}, self.num_folds)
+            {
+                name: item.subject
+                for name, item in by_name.items()
+            }, self.num_folds)
         logger.info(f'{type(self).__name__}: {split} split of fold '
                     f'{self.fold} computed from the subjects of {self.ann_file} '
                     f'({self.num_folds} folds)')
-        return [by_name[name]
-                for name in split_files[split_file.name]]
+        return [by_name[name] for name in split_files[split_file.name]]
 
     @staticmethod
-    def _by_image_name(annotations: List[FERAnnotation]
-                       ) -> Dict[str, FERAnnotation]:
+    def _by_image_name(annotations: List[FERAnnotation]) -> Dict[str, FERAnnotation]:
         by_name: Dict[str, FERAnnotation] = {}
         for annotation in annotations:
             name = osp.basename(annotation.image)
             if name in by_name:
-                raise ValueError(
-                    f'{annotation.location}: image file name {name} is also used at '
-                    f'{by_name[name].location}; split files list file names, so '
-                    'they must be unique')
+                raise ValueError(f'{annotation.location}: image file name {name} is also used at '
+                                 f'{by_name[name].location}; split files list file names, so '
+                                 'they must be unique')
             by_name[name] = annotation
         return by_name
 
-    def _listed(self, annotations: List[FERAnnotation],
-                split_file: Path) -> List[FERAnnotation]:
+    def _listed(self, annotations: List[FERAnnotation], split_file: Path) -> List[FERAnnotation]:
         by_name = self._by_image_name(annotations)
         by_path = {annotation.image: annotation for annotation in annotations}
         selected = []
         for line_number, name in enumerate(read_image_list(split_file), 1):
             annotation = by_path.get(name) or by_name.get(name)
             if annotation is None:
-                raise ValueError(
-                    f'{split_file}:{line_number}: {name} is not in {self.ann_file}; '
-                    'rerun the converter that wrote both')
+                raise ValueError(f'{split_file}:{line_number}: {name} is not in {self.ann_file}; '
+                                 'rerun the converter that wrote both')
             selected.append(annotation)
         return selected
 

@@ -47,10 +47,9 @@ def read_split_file(path: Union[str, Path]) -> List[str]:
     names = read_image_list(path)
     for line_no, name in enumerate(names, 1):
         if not CKPLUS_IMAGE_NAME.match(name):
-            raise ValueError(
-                f'{path}, entry {line_no}: {name!r} is not a CK+ image name; '
-                'expected one name like S005_001_00000009.png per line, no '
-                'header.')
+            raise ValueError(f'{path}, entry {line_no}: {name!r} is not a CK+ image name; '
+                             'expected one name like S005_001_00000009.png per line, no '
+                             'header.')
     return names
 
 
@@ -103,11 +102,10 @@ def read_fmpn_ckplus_annotations(label_file: Union[str, Path],
         code = labels[key]
         if not (isinstance(code, (int, float)) and code == int(code)
                 and 1 <= code <= len(CKPLUS_CLASSES)):
-            raise ValueError(
-                f'{label_file}: label {code!r} of {key!r} (listed in '
-                f'{listed_in[name]}) is outside 1..{len(CKPLUS_CLASSES)} '
-                f'({", ".join(CKPLUS_CLASSES)}); unlabelled (-1) sequences must '
-                'not be in a split file.')
+            raise ValueError(f'{label_file}: label {code!r} of {key!r} (listed in '
+                             f'{listed_in[name]}) is outside 1..{len(CKPLUS_CLASSES)} '
+                             f'({", ".join(CKPLUS_CLASSES)}); unlabelled (-1) sequences must '
+                             'not be in a split file.')
         annotations.append(
             FERAnnotation(
                 image=f'{img_dir}/{name}',

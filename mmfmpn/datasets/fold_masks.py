@@ -14,8 +14,8 @@ import numpy as np
 from mmfmpn.masks.image_io import read_gray_image, write_png_atomic
 from mmfmpn.masks.motion_masks import class_motion_masks, motion_mask_montage
 from .fer_annotation import FERAnnotationDataset
-from .mask_provenance import (ALL_SUBJECTS, PROVENANCE_FILE,
-                              training_images_fingerprint, write_mask_provenance)
+from .mask_provenance import (ALL_SUBJECTS, PROVENANCE_FILE, training_images_fingerprint,
+                              write_mask_provenance)
 
 #: The annotation file that the converters write and the masks are built from.
 ANNOTATION_FILE = 'annotations.csv'
@@ -38,8 +38,7 @@ class MaskSplit(NamedTuple):
 def available_folds(data_root: str) -> List[int]:
     """Every K with a ``train_ids_K.csv`` in ``data_root``, ascending."""
     return sorted(
-        int(path.stem[len('train_ids_'):])
-        for path in Path(data_root).glob('train_ids_*.csv')
+        int(path.stem[len('train_ids_'):]) for path in Path(data_root).glob('train_ids_*.csv')
         if path.stem[len('train_ids_'):].isdigit())
 
 
@@ -93,34 +92,30 @@ def mask_training_splits(data_root: str,
                 f'{osp.join(data_root, f"train_ids_{fold}.csv")}: subjects '
                 f'{", ".join(shared)} are also in test_ids_{fold}.csv; the fold is not '
                 'subject independent, so its masks would see test subjects')
-        splits.append(
-            MaskSplit(str(fold), f'fold {fold} (train_ids_{fold}.csv)', training))
+        splits.append(MaskSplit(str(fold), f'fold {fold} (train_ids_{fold}.csv)', training))
     if all_subjects:
         splits.append(
-            MaskSplit(ALL_SUBJECTS, 'all subjects',
-                      _split_items(data_root, class_names, None, None)))
+            MaskSplit(ALL_SUBJECTS, 'all subjects', _split_items(data_root, class_names, None,
+                                                                 None)))
     if not splits:
         raise ValueError(f'{data_root} has no train_ids_K.csv; run a converter first '
                          'or build the masks of all subjects (--all-subjects)')
     for split in splits:
-        without_neutral = [item['img_path'] for item in split.items
-                           if 'neutral_path' not in item]
+        without_neutral = [item['img_path'] for item in split.items if 'neutral_path' not in item]
         if without_neutral:
-            raise ValueError(
-                f'{osp.join(data_root, ANNOTATION_FILE)}: {without_neutral[0]} has no '
-                'neutral face; Eq. 1 masks subtract each image\'s neutral face of the '
-                'same sequence. For data without neutral faces (AffectNet, single '
-                'photos) borrow masks built on another dataset by class name, e.g. '
-                'CK+\'s imgs_res/all (configs/fmpn/fmpn_inceptionv3_affectnet.py), '
-                'and/or add landmark prior maps (LandmarkPriorMask, configs/fmpn/'
-                'fmpn-landmark-prior_inceptionv3_affectnet.py)')
+            raise ValueError(f'{osp.join(data_root, ANNOTATION_FILE)}: {without_neutral[0]} has no '
+                             'neutral face; Eq. 1 masks subtract each image\'s neutral face of the '
+                             'same sequence. For data without neutral faces (AffectNet, single '
+                             'photos) borrow masks built on another dataset by class name, e.g. '
+                             'CK+\'s imgs_res/all (configs/fmpn/fmpn_inceptionv3_affectnet.py), '
+                             'and/or add landmark prior maps (LandmarkPriorMask, configs/fmpn/'
+                             'fmpn-landmark-prior_inceptionv3_affectnet.py)')
     return splits
 
 
 def load_split_faces(
-    splits: Sequence[MaskSplit],
-    progress: Callable[[Sequence[str]], Iterable[str]] = iter
-) -> Dict[str, np.ndarray]:
+        splits: Sequence[MaskSplit],
+        progress: Callable[[Sequence[str]], Iterable[str]] = iter) -> Dict[str, np.ndarray]:
     """Read every expressive and neutral face the splits need, once.
 
     Args:
@@ -133,7 +128,8 @@ def load_split_faces(
     """
     needed = sorted({
         item[key]
-        for split in splits for item in split.items
+        for split in splits
+        for item in split.items
         for key in ('img_path', 'neutral_path')
     })
     return {path: read_gray_image(path) for path in progress(needed)}
@@ -178,14 +174,13 @@ def write_split_masks(data_root: str,
     """
     shown = list(range(len(class_names))) if shown is None else list(shown)
     position = {class_index: rank for rank, class_index in enumerate(shown)}
-    masks = class_motion_masks(
-        [faces[item['img_path']] for item in split.items],
-        [faces[item['neutral_path']] for item in split.items],
-        [position[item['gt_label']] for item in split.items],
-        num_classes=len(shown),
-        class_names=[class_names[index] for index in shown],
-        split_name=split.description,
-        refine=refine)
+    masks = class_motion_masks([faces[item['img_path']] for item in split.items],
+                               [faces[item['neutral_path']] for item in split.items],
+                               [position[item['gt_label']] for item in split.items],
+                               num_classes=len(shown),
+                               class_names=[class_names[index] for index in shown],
+                               split_name=split.description,
+                               refine=refine)
     mask_dir = Path(data_root) / 'imgs_res' / split.name
     # The old record goes first: an interrupted run must not vouch for mixed masks.
     (mask_dir / PROVENANCE_FILE).unlink(missing_ok=True)
@@ -196,6 +191,6 @@ def write_split_masks(data_root: str,
     write_mask_provenance(
         mask_dir, split.name,
         training_images_fingerprint(
-            (osp.basename(item['img_path']), class_names[item['gt_label']],
-             item.get('subject', '')) for item in split.items))
+            (osp.basename(item['img_path']), class_names[item['gt_label']], item.get('subject', ''))
+            for item in split.items))
     return mask_dir

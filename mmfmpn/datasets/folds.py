@@ -28,14 +28,12 @@ def subject_folds(subjects: Sequence[str], num_folds: int) -> Dict[str, int]:
     """
     ordered = sorted(set(subjects))
     if num_folds < 2 or len(ordered) < num_folds:
-        raise ValueError(
-            f'cannot split {len(ordered)} subjects into {num_folds} '
-            'subject-independent folds; use 2 <= number of folds (--num-folds of a '
-            'converter, num_folds of a dataset) <= the number of subjects')
+        raise ValueError(f'cannot split {len(ordered)} subjects into {num_folds} '
+                         'subject-independent folds; use 2 <= number of folds (--num-folds of a '
+                         'converter, num_folds of a dataset) <= the number of subjects')
     count = len(ordered)
     # Integer form of round-half-up(j * count / num_folds), free of float error.
-    bounds = [(2 * j * count + num_folds) // (2 * num_folds)
-              for j in range(num_folds + 1)]
+    bounds = [(2 * j * count + num_folds) // (2 * num_folds) for j in range(num_folds + 1)]
     return {
         subject: num_folds - 1 - block
         for block in range(num_folds)
@@ -58,12 +56,9 @@ def subject_fold_split_files(subject_of_image: Mapping[str, str],
     images = sorted(subject_of_image)
     split_files = {}
     for fold in range(num_folds):
-        test = [name for name in images
-                if fold_of_subject[subject_of_image[name]] == fold]
+        test = [name for name in images if fold_of_subject[subject_of_image[name]] == fold]
         test_set = set(test)
-        split_files[f'train_ids_{fold}.csv'] = [
-            name for name in images if name not in test_set
-        ]
+        split_files[f'train_ids_{fold}.csv'] = [name for name in images if name not in test_set]
         split_files[f'test_ids_{fold}.csv'] = test
     return split_files
 

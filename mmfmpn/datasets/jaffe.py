@@ -19,8 +19,8 @@ JAFFE_EXPRESSION_CODES: Mapping[str, str] = MappingProxyType(
 
 _JAFFE_NAME = re.compile(r'^([A-Z]{2})\.([A-Z]{2})(\d+)\.(\d+)\.(tiff?)$')
 _NAME_FORMAT = ('POSER.EXPRESSION<take>.<image id>.tiff, e.g. KA.AN1.39.tiff: two capital '
-                'letters for the poser, an expression code (' +
-                ' '.join(JAFFE_EXPRESSION_CODES) + '), the take number, the image id')
+                'letters for the poser, an expression code (' + ' '.join(JAFFE_EXPRESSION_CODES) +
+                '), the take number, the image id')
 
 
 class JAFFEName(NamedTuple):
@@ -61,9 +61,9 @@ def parse_jaffe_name(name: str) -> JAFFEName:
         raise ValueError(f'{name}: not a JAFFE image name; expected {_NAME_FORMAT}')
     poser, code, take, image_id, _ = match.groups()
     if code not in JAFFE_EXPRESSION_CODES:
-        raise ValueError(
-            f'{name}: unknown expression code {code!r}; JAFFE uses '
-            + ', '.join(f'{key} ({value})' for key, value in JAFFE_EXPRESSION_CODES.items()))
+        raise ValueError(f'{name}: unknown expression code {code!r}; JAFFE uses ' +
+                         ', '.join(f'{key} ({value})'
+                                   for key, value in JAFFE_EXPRESSION_CODES.items()))
     return JAFFEName(poser, code, int(take), int(image_id))
 
 

@@ -23,8 +23,7 @@ ALL_SUBJECTS = 'all'
 PROVENANCE_FILE = 'provenance.json'
 
 
-def training_images_fingerprint(
-        samples: Iterable[Tuple[str, str, str]]) -> Tuple[int, str]:
+def training_images_fingerprint(samples: Iterable[Tuple[str, str, str]]) -> Tuple[int, str]:
     """Fingerprint of the training images that build a fold's masks.
 
     Args:
@@ -52,8 +51,9 @@ def write_mask_provenance(mask_folder: Union[str, Path], split: str,
     num_images, digest = fingerprint
     write_text_atomic(
         Path(mask_folder) / PROVENANCE_FILE,
-        json.dumps(dict(split=split, num_images=num_images,
-                        training_images_sha256=digest), indent=2) + '\n')
+        json.dumps(
+            dict(split=split, num_images=num_images, training_images_sha256=digest), indent=2) +
+        '\n')
 
 
 def read_mask_provenance(mask_folder: Union[str, Path]) -> Union[Dict, None]:
@@ -77,16 +77,16 @@ def read_mask_provenance(mask_folder: Union[str, Path]) -> Union[Dict, None]:
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise ValueError(f'{path}: not valid JSON ({err}); rebuild the masks with '
                          'tools/make_masks.py DATA_ROOT --overwrite') from err
-    if not isinstance(provenance, dict) or not {
-            'split', 'num_images', 'training_images_sha256'} <= set(provenance):
+    if not isinstance(provenance, dict) or not {'split', 'num_images', 'training_images_sha256'
+                                                } <= set(provenance):
         raise ValueError(f'{path}: expected keys split, num_images and '
                          'training_images_sha256; rebuild the masks with '
                          'tools/make_masks.py DATA_ROOT --overwrite')
     return provenance
 
 
-def check_mask_provenance(mask_folder: Union[str, Path], split: str,
-                          fingerprint: Tuple[int, str], source: str) -> None:
+def check_mask_provenance(mask_folder: Union[str, Path], split: str, fingerprint: Tuple[int, str],
+                          source: str) -> None:
     """Refuse masks that other training images built.
 
     Args:
@@ -104,13 +104,11 @@ def check_mask_provenance(mask_folder: Union[str, Path], split: str,
     if provenance is None:
         return
     num_images, digest = fingerprint
-    if (str(provenance['split']) == str(split)
-            and provenance['training_images_sha256'] == digest):
+    if (str(provenance['split']) == str(split) and provenance['training_images_sha256'] == digest):
         return
-    raise ValueError(
-        f'{Path(mask_folder) / PROVENANCE_FILE}: these masks were built from '
-        f'{provenance["num_images"]} training images of split '
-        f'{provenance["split"]!r}, but fold {split} now trains on {num_images} other '
-        f'images ({source}): the folds changed after the masks were built, and the '
-        'old masks may have seen test subjects. Rebuild them: python '
-        'tools/make_masks.py DATA_ROOT --overwrite')
+    raise ValueError(f'{Path(mask_folder) / PROVENANCE_FILE}: these masks were built from '
+                     f'{provenance["num_images"]} training images of split '
+                     f'{provenance["split"]!r}, but fold {split} now trains on {num_images} other '
+                     f'images ({source}): the folds changed after the masks were built, and the '
+                     'old masks may have seen test subjects. Rebuild them: python '
+                     'tools/make_masks.py DATA_ROOT --overwrite')

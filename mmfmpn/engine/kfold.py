@@ -450,8 +450,7 @@ def test_fold(config_file: str, checkpoint: str, fold: int, fold_dir: str,
     return predictions
 
 
-def svm_test_fold(cfg: Config, checkpoint: str, fold: int,
-                  predictions: str) -> str:
+def svm_test_fold(cfg: Config, checkpoint: str, fold: int, predictions: str) -> str:
     """I2CNN's test: an SVM fitted on the trained CNN's features of the
     fold's training faces predicts its test faces (in this process, rank 0).
 

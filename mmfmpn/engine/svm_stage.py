@@ -16,15 +16,15 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
+from mmpretrain.registry import MODELS
 from sklearn.model_selection import GridSearchCV, GroupKFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
 from mmfmpn.evaluation.prediction_dump import write_predictions_json
-from .checkpoint_loading import load_checkpoint_strictly
 from mmfmpn.utils.file_io import write_text_atomic
-from mmpretrain.registry import MODELS
+from .checkpoint_loading import load_checkpoint_strictly
 
 #: The SVM settings a config may give in ``svm_stage`` (see :func:`fit_svm`).
 SVM_STAGE_KEYS = ('param_grid', 'cv_folds', 'batch_size', 'seed')
@@ -116,11 +116,16 @@ def fit_svm(features: np.ndarray,
     else:
         splitter = StratifiedKFold(n_splits=cv_folds, shuffle=True, random_state=seed)
     grid = param_grid if param_grid is not None else DEFAULT_PARAM_GRID
-    pipeline = Pipeline([('scale', StandardScaler()),
-                         ('svm', SVC(decision_function_shape='ovr'))])
+    pipeline = Pipeline([('scale', StandardScaler()), ('svm', SVC(decision_function_shape='ovr'))])
     search = GridSearchCV(
-        pipeline, {f'svm__{name}': list(values) for name, values in grid.items()},
-        scoring='accuracy', cv=splitter, refit=True, n_jobs=1)
+        pipeline, {
+            f'svm__{name}': list(values)
+            for name, values in grid.items()
+        },
+        scoring='accuracy',
+        cv=splitter,
+        refit=True,
+        n_jobs=1)
     search.fit(features, labels, groups=groups)
     return search
 
@@ -153,7 +158,9 @@ def _feature_dataloader(cfg: Config, split: str, batch_size: int):
                          'dataset wrappers are not supported here')
     dataset.pipeline = copy.deepcopy(cfg.test_dataloader.dataset.pipeline)
     loader_cfg.update(
-        batch_size=batch_size, num_workers=0, persistent_workers=False,
+        batch_size=batch_size,
+        num_workers=0,
+        persistent_workers=False,
         sampler=dict(type='DefaultSampler', shuffle=False))
     loader_cfg.pop('batch_sampler', None)
     return Runner.build_dataloader(loader_cfg)
@@ -190,28 +197,37 @@ def run_svm_stage(cfg: Config, checkpoint: str, out_file: str) -> dict:
     test_loader = _feature_dataloader(cfg, 'test', batch_size)
     test = extract_features(model, test_loader)
     search = fit_svm(
-        train.features, train.labels, groups=train.subjects,
-        param_grid=settings.get('param_grid'), cv_folds=settings.get('cv_folds', 3),
+        train.features,
+        train.labels,
+        groups=train.subjects,
+        param_grid=settings.get('param_grid'),
+        cv_folds=settings.get('cv_folds', 3),
         seed=settings.get('seed', 0))
     classes = test_loader.dataset.metainfo.get('classes')
-    num_classes = len(classes) if classes else int(
-        max(train.labels.max(), test.labels.max()) + 1)
+    num_classes = len(classes) if classes else int(max(train.labels.max(), test.labels.max()) + 1)
     # A class absent from the training faces scores 0.
     scores = np.zeros((len(test.labels), num_classes))
     scores[:, search.classes_] = svm_scores(search, test.features)
     pred_labels = search.predict(test.features)
     write_predictions_json(out_file, classes, [
-        dict(img_path=path, gt_label=int(gt), pred_label=int(pred),
-             pred_score=[round(float(value), 6) for value in score])
+        dict(
+            img_path=path,
+            gt_label=int(gt),
+            pred_label=int(pred),
+            pred_score=[round(float(value), 6) for value in score])
         for path, gt, pred, score in zip(test.img_paths, test.labels, pred_labels, scores)
     ])
     result = dict(
         accuracy=100.0 * float((pred_labels == test.labels).mean()),
         cv_accuracy=100.0 * float(search.best_score_),
-        best_params={key.replace('svm__', ''): value
-                     for key, value in search.best_params_.items()},
-        num_train=len(train.labels), num_test=len(test.labels),
+        best_params={
+            key.replace('svm__', ''): value
+            for key, value in search.best_params_.items()
+        },
+        num_train=len(train.labels),
+        num_test=len(test.labels),
         feature_dim=int(train.features.shape[1]))
-    write_text_atomic(osp.join(osp.dirname(osp.abspath(out_file)), 'svm.json'),
-                      json.dumps(result, indent=2) + '\n')
+    write_text_atomic(
+        osp.join(osp.dirname(osp.abspath(out_file)), 'svm.json'),
+        json.dumps(result, indent=2) + '\n')
     return result

@@ -10,8 +10,7 @@ from mmpretrain.evaluation import SingleLabelMetric
 REPORT_FORMATS = ('.md', '.txt', '.json', '.csv')
 
 
-def class_report(classes: Sequence[str], pred_labels: np.ndarray,
-                 gt_labels: np.ndarray) -> dict:
+def class_report(classes: Sequence[str], pred_labels: np.ndarray, gt_labels: np.ndarray) -> dict:
     """Precision, recall, F1 (in %) and support per class, and their means.
 
     Args:
@@ -33,20 +32,17 @@ def class_report(classes: Sequence[str], pred_labels: np.ndarray,
             precision=round(float(p), 2),
             recall=round(float(r), 2),
             f1=round(float(f), 2),
-            support=int(s)) for name, p, r, f, s in zip(
-                classes, precision, recall, f1, support)
+            support=int(s)) for name, p, r, f, s in zip(classes, precision, recall, f1, support)
     ]
     present = support > 0
     macro = {
         key: round(float(values[present].mean()), 2)
-        for key, values in (('precision', precision), ('recall', recall),
-                            ('f1', f1))
+        for key, values in (('precision', precision), ('recall', recall), ('f1', f1))
     }
     return dict(
         classes=rows,
         macro=macro,
-        accuracy=round(100 * float((pred_labels == gt_labels).float().mean()),
-                       2),
+        accuracy=round(100 * float((pred_labels == gt_labels).float().mean()), 2),
         num_samples=len(gt_labels))
 
 

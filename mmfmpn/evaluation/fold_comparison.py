@@ -35,14 +35,12 @@ def load_kfold_summary(path: str) -> dict:
     """
     file = osp.join(path, SUMMARY_JSON) if osp.isdir(path) else path
     if not osp.isfile(file):
-        raise FileNotFoundError(
-            f'No k-fold summary at {file}; run tools/kfold.py with the same '
-            '--work-dir (add --summary-only to aggregate finished folds).')
+        raise FileNotFoundError(f'No k-fold summary at {file}; run tools/kfold.py with the same '
+                                '--work-dir (add --summary-only to aggregate finished folds).')
     with open(file) as handle:
         summary = json.load(handle)
     folds = summary.get('folds') if isinstance(summary, dict) else None
-    if not folds or any('fold' not in f or 'accuracy' not in f
-                        for f in folds):
+    if not folds or any('fold' not in f or 'accuracy' not in f for f in folds):
         raise ValueError(f'{file} is not a tools/kfold.py summary: expected '
                          '"folds" with "fold" and "accuracy" in each.')
     return summary
@@ -87,22 +85,19 @@ def compare_fold_summaries(baseline: dict, candidate: dict) -> dict:
     Raises:
         ValueError: The runs share no fold.
     """
-    by_fold = [{f['fold']: f for f in s['folds']} for s in (baseline,
-                                                             candidate)]
+    by_fold = [{f['fold']: f for f in s['folds']} for s in (baseline, candidate)]
     paired = sorted(set(by_fold[0]) & set(by_fold[1]))
     if not paired:
-        raise ValueError(
-            f'The runs share no fold (baseline: {sorted(by_fold[0])}, '
-            f'candidate: {sorted(by_fold[1])}); compare runs on the same '
-            'folds.')
+        raise ValueError(f'The runs share no fold (baseline: {sorted(by_fold[0])}, '
+                         f'candidate: {sorted(by_fold[1])}); compare runs on the same '
+                         'folds.')
     comparison = dict(
         folds=paired,
         only_baseline=sorted(set(by_fold[0]) - set(paired)),
         only_candidate=sorted(set(by_fold[1]) - set(paired)),
         metrics={})
     for metric in METRICS:
-        values = [[by_fold[i][k].get(metric) for k in paired]
-                  for i in (0, 1)]
+        values = [[by_fold[i][k].get(metric) for k in paired] for i in (0, 1)]
         if any(v is None for run in values for v in run):
             continue
         base, cand = np.array(values[0]), np.array(values[1])
@@ -117,8 +112,7 @@ def compare_fold_summaries(baseline: dict, candidate: dict) -> dict:
     return comparison
 
 
-def comparison_markdown(comparison: dict,
-                        names: Optional[List[str]] = None) -> str:
+def comparison_markdown(comparison: dict, names: Optional[List[str]] = None) -> str:
     """Render :func:`compare_fold_summaries` as Markdown.
 
     Args:
@@ -134,25 +128,24 @@ def comparison_markdown(comparison: dict,
     header = ['fold']
     for metric in metrics:
         header += [f'{metric} {names[0]}', f'{metric} {names[1]}', 'diff']
-    lines = ['| ' + ' | '.join(header) + ' |',
-             '|' + ' ---: |' * len(header)]
+    lines = ['| ' + ' | '.join(header) + ' |', '|' + ' ---: |' * len(header)]
     fmt = {'accuracy': '{:.2f}', 'motion_mask_mse': '{:.4f}'}
     for row, fold in enumerate(comparison['folds']):
         cells = [str(fold)]
         for metric, result in metrics.items():
-            cells += [fmt[metric].format(result[key][row])
-                      for key in ('baseline', 'candidate', 'difference')]
+            cells += [
+                fmt[metric].format(result[key][row])
+                for key in ('baseline', 'candidate', 'difference')
+            ]
         lines.append('| ' + ' | '.join(cells) + ' |')
     lines.append('')
     for metric, result in metrics.items():
-        lines.append(
-            f'- {metric}: {names[1]} - {names[0]} = '
-            f'{fmt[metric].format(result["mean_difference"])} ± '
-            f'{fmt[metric].format(result["std_difference"])} over '
-            f'{len(comparison["folds"])} paired folds, sign-flip '
-            f'p = {result["p_value"]:.3f}')
-    for key, name in (('only_baseline', names[0]), ('only_candidate',
-                                                     names[1])):
+        lines.append(f'- {metric}: {names[1]} - {names[0]} = '
+                     f'{fmt[metric].format(result["mean_difference"])} ± '
+                     f'{fmt[metric].format(result["std_difference"])} over '
+                     f'{len(comparison["folds"])} paired folds, sign-flip '
+                     f'p = {result["p_value"]:.3f}')
+    for key, name in (('only_baseline', names[0]), ('only_candidate', names[1])):
         if comparison[key]:
             lines.append(f'- folds only in {name}, not compared: '
                          f'{comparison[key]}')

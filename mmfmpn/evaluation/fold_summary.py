@@ -69,36 +69,27 @@ def summarize_folds(fold_prediction_files: Mapping[int, str],
     """
     if not fold_prediction_files:
         raise ValueError('summarize_folds: no fold predictions given.')
-    loaded = {
-        fold: read_predictions(path)
-        for fold, path in sorted(fold_prediction_files.items())
-    }
+    loaded = {fold: read_predictions(path) for fold, path in sorted(fold_prediction_files.items())}
     if classes is None:
-        classes = next(
-            (f.classes for f in loaded.values() if f.named_classes), None)
+        classes = next((f.classes for f in loaded.values() if f.named_classes), None)
     for fold, predictions in loaded.items():
         if (classes is not None and predictions.named_classes
                 and list(predictions.classes) != list(classes)):
-            raise ValueError(
-                f'{fold_prediction_files[fold]}: classes '
-                f'{predictions.classes} differ from {list(classes)}; '
-                'every fold must be tested with the same class list.')
-    largest_label = max(
-        int(max(f.gt_labels.max(), f.pred_labels.max()))
-        for f in loaded.values())
+            raise ValueError(f'{fold_prediction_files[fold]}: classes '
+                             f'{predictions.classes} differ from {list(classes)}; '
+                             'every fold must be tested with the same class list.')
+    largest_label = max(int(max(f.gt_labels.max(), f.pred_labels.max())) for f in loaded.values())
     num_classes = len(classes) if classes is not None else largest_label + 1
     if largest_label >= num_classes:
         raise ValueError(f'summarize_folds: label {largest_label} is outside '
                          f'the {num_classes} classes {list(classes)}.')
 
-    has_masks = all(
-        f.motion_mask_mse is not None for f in loaded.values())
+    has_masks = all(f.motion_mask_mse is not None for f in loaded.values())
     confusion = np.zeros((num_classes, num_classes), dtype=np.int64)
     folds = []
     for fold, predictions in loaded.items():
         confusion += ConfusionMatrix.calculate(
-            predictions.pred_labels, predictions.gt_labels,
-            num_classes=num_classes).numpy()
+            predictions.pred_labels, predictions.gt_labels, num_classes=num_classes).numpy()
         num_correct = int((predictions.pred_labels == predictions.gt_labels).sum())
         num_samples = len(predictions.gt_labels)
         folds.append(
@@ -108,8 +99,7 @@ def summarize_folds(fold_prediction_files: Mapping[int, str],
                 num_correct=num_correct,
                 accuracy=100.0 * num_correct / num_samples))
         if has_masks:
-            folds[-1]['motion_mask_mse'] = float(
-                predictions.motion_mask_mse.mean())
+            folds[-1]['motion_mask_mse'] = float(predictions.motion_mask_mse.mean())
     accuracies = np.array([f['accuracy'] for f in folds])
     mask_summary = dict()
     if has_masks:
@@ -118,13 +108,12 @@ def summarize_folds(fold_prediction_files: Mapping[int, str],
             mean_motion_mask_mse=float(mask_errors.mean()),
             std_motion_mask_mse=float(mask_errors.std()))
     return dict(
-        classes=list(classes) if classes is not None else
-        [str(c) for c in range(num_classes)],
+        classes=list(classes) if classes is not None else [str(c) for c in range(num_classes)],
         folds=folds,
         mean_accuracy=float(accuracies.mean()),
         std_accuracy=float(accuracies.std()),
-        pooled_accuracy=100.0 * sum(f['num_correct'] for f in folds) /
-        sum(f['num_samples'] for f in folds),
+        pooled_accuracy=100.0 * sum(f['num_correct'] for f in folds) / sum(f['num_samples']
+                                                                           for f in folds),
         confusion_matrix=confusion.tolist(),
         confusion_matrix_percent=row_normalize(confusion).tolist(),
         **mask_summary)
@@ -144,37 +133,32 @@ def summary_markdown(summary: dict, title: str = 'k-fold results') -> str:
     has_masks = 'mean_motion_mask_mse' in summary
     mask_header = ' motion mask MSE |' if has_masks else ''
     lines = [
-        f'# {title}', '', '| fold | test images | accuracy (%) |' +
-        mask_header, '| ---: | ---: | ---: |' + (' ---: |' if has_masks else '')
+        f'# {title}', '', '| fold | test images | accuracy (%) |' + mask_header,
+        '| ---: | ---: | ---: |' + (' ---: |' if has_masks else '')
     ]
     lines += [
         f'| {f["fold"]} | {f["num_samples"]} | {f["accuracy"]:.2f} |' +
-        (f' {f["motion_mask_mse"]:.4f} |' if has_masks else '')
-        for f in summary['folds']
+        (f' {f["motion_mask_mse"]:.4f} |' if has_masks else '') for f in summary['folds']
     ]
     lines += [
-        '',
-        f'**Accuracy: {summary["mean_accuracy"]:.2f} ± '
+        '', f'**Accuracy: {summary["mean_accuracy"]:.2f} ± '
         f'{summary["std_accuracy"]:.2f} %** (mean ± std over '
         f'{len(summary["folds"])} fold(s); pooled over all test images: '
         f'{summary["pooled_accuracy"]:.2f} %)'
     ]
     if has_masks:
         lines += [
-            '',
-            f'**Motion mask MSE: {summary["mean_motion_mask_mse"]:.4f} ± '
+            '', f'**Motion mask MSE: {summary["mean_motion_mask_mse"]:.4f} ± '
             f'{summary["std_motion_mask_mse"]:.4f}** (mean ± std over folds)'
         ]
     lines += [
-        '',
-        '## Confusion matrix (%, rows: true class, columns: predicted)', '',
+        '', '## Confusion matrix (%, rows: true class, columns: predicted)', '',
         '| true \\ predicted | ' + ' | '.join(summary['classes']) + ' |',
         '| --- |' + ' ---: |' * len(summary['classes'])
     ]
     lines += [
         f'| {name} | ' + ' | '.join(f'{value:.1f}' for value in row) + ' |'
-        for name, row in zip(summary['classes'],
-                             summary['confusion_matrix_percent'])
+        for name, row in zip(summary['classes'], summary['confusion_matrix_percent'])
     ]
     return '\n'.join(lines) + '\n'
 
@@ -207,13 +191,23 @@ def plot_confusion_matrix(matrix: Sequence[Sequence[float]],
     image = axes.imshow(matrix, cmap='Blues', vmin=0, vmax=vmax)
     figure.colorbar(image, ax=axes, fraction=0.046, pad=0.04)
     for (row, col), value in np.ndenumerate(matrix):
-        axes.text(col, row, f'{value:.1f}' if percent else f'{value:.0f}',
-                  ha='center', va='center',
-                  color='white' if value > vmax / 2 else 'black', fontsize=9)
+        axes.text(
+            col,
+            row,
+            f'{value:.1f}' if percent else f'{value:.0f}',
+            ha='center',
+            va='center',
+            color='white' if value > vmax / 2 else 'black',
+            fontsize=9)
     ticks = np.arange(len(classes))
-    axes.set(xticks=ticks, yticks=ticks, xticklabels=classes,
-             yticklabels=classes, xlabel='Predicted', ylabel='True',
-             title=title)
+    axes.set(
+        xticks=ticks,
+        yticks=ticks,
+        xticklabels=classes,
+        yticklabels=classes,
+        xlabel='Predicted',
+        ylabel='True',
+        title=title)
     axes.tick_params(axis='x', labelrotation=45)
     figure.tight_layout()
     return figure
@@ -226,9 +220,7 @@ def figure_png(figure) -> bytes:
     return buffer.getvalue()
 
 
-def write_summary(summary: dict,
-                  out_dir: str,
-                  title: str = 'k-fold results') -> Dict[str, str]:
+def write_summary(summary: dict, out_dir: str, title: str = 'k-fold results') -> Dict[str, str]:
     """Write ``summary.json``, ``summary.md`` and ``confusion_matrix.png``
     into ``out_dir``, each atomically.
 
@@ -248,10 +240,10 @@ def write_summary(summary: dict,
         confusion_matrix=osp.join(out_dir, CONFUSION_MATRIX_PNG))
     write_text_atomic(paths['json'], json.dumps(summary, indent=2) + '\n')
     write_text_atomic(paths['markdown'], summary_markdown(summary, title))
-    spread = (f' ± {summary["std_accuracy"]:.2f}'
-              if len(summary['folds']) > 1 else '')
+    spread = (f' ± {summary["std_accuracy"]:.2f}' if len(summary['folds']) > 1 else '')
     figure = plot_confusion_matrix(
-        summary['confusion_matrix_percent'], summary['classes'],
+        summary['confusion_matrix_percent'],
+        summary['classes'],
         title=f'{title}: {summary["mean_accuracy"]:.2f}{spread} %')
     write_bytes_atomic(paths['confusion_matrix'], figure_png(figure))
     return paths
@@ -273,8 +265,7 @@ def format_fold_table(summary: dict) -> List[str]:
     ]
     lines += [
         f'{f["fold"]:>4}  {f["num_samples"]:>11}  {f["accuracy"]:>12.2f}' +
-        (f'  {f["motion_mask_mse"]:>8.4f}' if has_masks else '')
-        for f in summary['folds']
+        (f'  {f["motion_mask_mse"]:>8.4f}' if has_masks else '') for f in summary['folds']
     ]
     num_folds = len(summary['folds'])
     lines.append(f'mean ± std accuracy over {num_folds} '

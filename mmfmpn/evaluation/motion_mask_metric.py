@@ -2,7 +2,6 @@ from typing import List, Sequence, Tuple
 
 import torch
 from mmengine.evaluator import BaseMetric
-
 from mmpretrain.registry import METRICS
 
 
@@ -45,15 +44,12 @@ class MotionMaskError(BaseMetric):
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
         for sample in data_samples:
-            if 'pred_motion_mask' not in sample or (
-                    'gt_motion_mask' not in sample):
-                raise KeyError(
-                    'MotionMaskError needs pred_motion_mask and gt_motion_mask '
-                    f'in each sample ({sample.get("img_path")}); use '
-                    'FMPNClassifier and LoadMotionMask in the test pipeline.')
+            if 'pred_motion_mask' not in sample or ('gt_motion_mask' not in sample):
+                raise KeyError('MotionMaskError needs pred_motion_mask and gt_motion_mask '
+                               f'in each sample ({sample.get("img_path")}); use '
+                               'FMPNClassifier and LoadMotionMask in the test pipeline.')
             self.results.append(motion_mask_errors(sample))
 
     def compute_metrics(self, results: List) -> dict:
         errors = torch.tensor(results, dtype=torch.float64)
-        return dict(mse=errors[:, 0].mean().item(),
-                    mae=errors[:, 1].mean().item())
+        return dict(mse=errors[:, 0].mean().item(), mae=errors[:, 1].mean().item())

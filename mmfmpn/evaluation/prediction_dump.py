@@ -5,9 +5,9 @@ from typing import List, NamedTuple, Optional, Sequence
 
 import numpy as np
 from mmengine.evaluator import BaseMetric
+from mmpretrain.registry import METRICS
 
 from mmfmpn.utils.file_io import write_text_atomic
-from mmpretrain.registry import METRICS
 from .motion_mask_metric import motion_mask_errors
 
 
@@ -56,8 +56,7 @@ class DumpPredictionsJSON(BaseMetric):
         for sample in data_samples:
             record = dict(
                 img_path=sample.get('img_path'),
-                gt_label=int(sample['gt_label'].item())
-                if 'gt_label' in sample else None,
+                gt_label=int(sample['gt_label'].item()) if 'gt_label' in sample else None,
                 pred_label=int(sample['pred_label'].item()),
                 pred_score=[round(float(s), 6) for s in sample['pred_score']])
             if 'pred_motion_mask' in sample and 'gt_motion_mask' in sample:
@@ -65,10 +64,9 @@ class DumpPredictionsJSON(BaseMetric):
             self.results.append(record)
 
     def compute_metrics(self, results: List[dict]) -> dict:
-        write_predictions_json(
-            self.out_file,
-            self.dataset_meta.get('classes') if self.dataset_meta else None,
-            results)
+        write_predictions_json(self.out_file,
+                               self.dataset_meta.get('classes') if self.dataset_meta else None,
+                               results)
         return {}
 
 
@@ -135,8 +133,7 @@ def read_predictions(path: str) -> Predictions:
         raise ValueError(f'{path}: a gt_label or pred_label is not an integer '
                          f'({error}).') from error
     classes = content.get('classes')
-    num_classes = len(classes) if classes else int(
-        max(gt_labels.max(), pred_labels.max())) + 1
+    num_classes = len(classes) if classes else int(max(gt_labels.max(), pred_labels.max())) + 1
     labels = np.concatenate([gt_labels, pred_labels])
     outside = labels[(labels < 0) | (labels >= num_classes)]
     if outside.size:
@@ -144,10 +141,9 @@ def read_predictions(path: str) -> Predictions:
                          f'{num_classes - 1} ({num_classes} classes).')
     mask_errors = [record.get('motion_mask_mse') for record in records]
     return Predictions(
-        classes=[str(name) for name in classes] if classes else
-        [str(index) for index in range(num_classes)],
+        classes=[str(name)
+                 for name in classes] if classes else [str(index) for index in range(num_classes)],
         gt_labels=gt_labels,
         pred_labels=pred_labels,
-        motion_mask_mse=None if None in mask_errors else np.array(
-            mask_errors, dtype=np.float64),
+        motion_mask_mse=None if None in mask_errors else np.array(mask_errors, dtype=np.float64),
         named_classes=bool(classes))

@@ -14,17 +14,15 @@ from .landmarks import NOSE_INDEX
 
 #: Five points of the standard 96x112 (width x height) aligned face: image-left eye centre,
 #: image-right eye centre, nose tip, image-left mouth corner, image-right mouth corner.
-REFERENCE_FIVE_POINTS = np.array(
-    [[30.2946, 51.6963], [65.5318, 51.5014], [48.0252, 71.7366],
-     [33.5493, 92.3655], [62.7299, 92.2041]],
-    dtype=np.float64)
+REFERENCE_FIVE_POINTS = np.array([[30.2946, 51.6963], [65.5318, 51.5014], [48.0252, 71.7366],
+                                  [33.5493, 92.3655], [62.7299, 92.2041]],
+                                 dtype=np.float64)
 
 #: Side of the aligned square faces in pixels, as the FMPN authors' CK+ faces and masks.
 ALIGNED_FACE_SIZE = 70
 
 
-def estimate_similarity_transform(src: np.ndarray,
-                                  dst: np.ndarray) -> np.ndarray:
+def estimate_similarity_transform(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     """Least-squares similarity transform from ``src`` to ``dst`` (Umeyama, 1991).
 
     Rotation, uniform scale and translation, without reflection; every point counts (no
@@ -66,8 +64,7 @@ def estimate_similarity_transform(src: np.ndarray,
     return np.hstack([scale * rotation, translation[:, None]])
 
 
-def alignment_matrix(five_points: np.ndarray,
-                     crop_size: int = ALIGNED_FACE_SIZE) -> np.ndarray:
+def alignment_matrix(five_points: np.ndarray, crop_size: int = ALIGNED_FACE_SIZE) -> np.ndarray:
     """The affine map from a raw frame to its aligned ``crop_size`` square crop.
 
     The similarity transform onto :data:`REFERENCE_FIVE_POINTS` followed by the shift that
@@ -83,8 +80,7 @@ def alignment_matrix(five_points: np.ndarray,
         np.ndarray: ``(2, 3)`` float64 matrix for ``cv2.warpAffine`` and
         :func:`transform_points`.
     """
-    to_reference = estimate_similarity_transform(five_points,
-                                                 REFERENCE_FIVE_POINTS)
+    to_reference = estimate_similarity_transform(five_points, REFERENCE_FIVE_POINTS)
     # Pixel centres run from 0 to crop_size - 1, so the middle is (crop_size - 1) / 2.
     crop_centre = (crop_size - 1) / 2.0
     to_reference[:, 2] += crop_centre - REFERENCE_FIVE_POINTS[NOSE_INDEX]

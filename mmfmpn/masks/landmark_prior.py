@@ -15,8 +15,8 @@ from .landmarks import five_alignment_points
 #: distances)``: above each eye (brows) and below each eye (cheeks), half a pupillary
 #: distance away. Five-point order: image-left eye, image-right eye, nose tip, image-left
 #: and image-right mouth corner.
-DEFAULT_EXTRA_POINT_OFFSETS: Tuple[Tuple[int, float], ...] = ((0, -0.5), (1, -0.5),
-                                                             (0, 0.5), (1, 0.5))
+DEFAULT_EXTRA_POINT_OFFSETS: Tuple[Tuple[int, float],
+                                   ...] = ((0, -0.5), (1, -0.5), (0, 0.5), (1, 0.5))
 
 
 def landmark_key_points(
@@ -61,11 +61,11 @@ def landmark_key_points(
 
 
 def landmark_prior_map(
-    landmarks: np.ndarray,
-    image_size: Tuple[int, int],
-    sigma_ratio: float = 0.2,
-    extra_point_offsets: Sequence[Tuple[int, float]] = DEFAULT_EXTRA_POINT_OFFSETS
-) -> np.ndarray:
+        landmarks: np.ndarray,
+        image_size: Tuple[int, int],
+        sigma_ratio: float = 0.2,
+        extra_point_offsets: Sequence[Tuple[int,
+                                            float]] = DEFAULT_EXTRA_POINT_OFFSETS) -> np.ndarray:
     """Sum of Gaussians centred on the key points of a face, normalised to [0, 1].
 
     Args:
@@ -90,8 +90,7 @@ def landmark_prior_map(
         raise ValueError(f'image size must be positive, got {image_size}')
     if not sigma_ratio > 0:
         raise ValueError(f'sigma_ratio must be positive, got {sigma_ratio}')
-    points, pupillary_distance = landmark_key_points(landmarks,
-                                                     extra_point_offsets)
+    points, pupillary_distance = landmark_key_points(landmarks, extra_point_offsets)
     sigma = sigma_ratio * pupillary_distance
     ys = np.arange(height, dtype=np.float64)[:, None]
     xs = np.arange(width, dtype=np.float64)[None, :]
@@ -100,7 +99,6 @@ def landmark_prior_map(
         prior += np.exp(-((xs - x)**2 + (ys - y)**2) / (2 * sigma**2))
     peak = prior.max()
     if peak < 1e-6:
-        raise ValueError(
-            f'the landmarks {np.round(points[:5], 1).tolist()} lie far outside the '
-            f'{width}x{height} image; give landmarks in pixels of this image')
+        raise ValueError(f'the landmarks {np.round(points[:5], 1).tolist()} lie far outside the '
+                         f'{width}x{height} image; give landmarks in pixels of this image')
     return (prior / peak).astype(np.float32)

@@ -52,8 +52,7 @@ def five_points_from_68(landmarks: np.ndarray) -> np.ndarray:
     """
     landmarks = np.asarray(landmarks, dtype=np.float64)
     if landmarks.shape != (68, 2):
-        raise ValueError(
-            f'expected (68, 2) landmarks, got shape {landmarks.shape}')
+        raise ValueError(f'expected (68, 2) landmarks, got shape {landmarks.shape}')
     return np.stack([
         landmarks[_LEFT_EYE_68].mean(axis=0),
         landmarks[_RIGHT_EYE_68].mean(axis=0),
@@ -108,11 +107,10 @@ def five_alignment_points(landmarks: np.ndarray,
         height, width = image_shape[:2]
         margin = IMAGE_MARGIN * np.array([width, height])
         if np.any(landmarks < -margin) or np.any(landmarks > [width, height] + margin):
-            raise ValueError(
-                f'landmarks lie outside the {width}x{height} image (x from '
-                f'{landmarks[:, 0].min():.1f} to {landmarks[:, 0].max():.1f}, y from '
-                f'{landmarks[:, 1].min():.1f} to {landmarks[:, 1].max():.1f}); give '
-                'them in pixels of this image')
+            raise ValueError(f'landmarks lie outside the {width}x{height} image (x from '
+                             f'{landmarks[:, 0].min():.1f} to {landmarks[:, 0].max():.1f}, y from '
+                             f'{landmarks[:, 1].min():.1f} to {landmarks[:, 1].max():.1f}); give '
+                             'them in pixels of this image')
     return points
 
 
@@ -161,13 +159,11 @@ def load_mtcnn_five_points(pkl_path: str) -> Dict[str, np.ndarray]:
             boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 5)
             landmarks = np.asarray(landmarks, dtype=np.float64).reshape(-1, 10)
         except (TypeError, ValueError) as err:
-            raise ValueError(
-                f'{pkl_path}: entry {frame_path!r} is not [boxes (n, 5), '
-                f'landmarks (n, 10)] ({err})') from err
+            raise ValueError(f'{pkl_path}: entry {frame_path!r} is not [boxes (n, 5), '
+                             f'landmarks (n, 10)] ({err})') from err
         if len(boxes) == 0 or len(boxes) != len(landmarks):
-            raise ValueError(
-                f'{pkl_path}: entry {frame_path!r} has {len(boxes)} boxes and '
-                f'{len(landmarks)} landmark rows; expected the same n >= 1')
+            raise ValueError(f'{pkl_path}: entry {frame_path!r} has {len(boxes)} boxes and '
+                             f'{len(landmarks)} landmark rows; expected the same n >= 1')
         best = int(np.argmax(boxes[:, 4]))
         key = ckplus_frame_key(frame_path)
         if key in five_points_by_frame:

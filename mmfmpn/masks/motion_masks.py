@@ -68,10 +68,9 @@ def mean_absolute_difference(expressive_images: Sequence[FaceImage],
                                      f'{expressive.shape}; align them with align_face')
                 face, still = aligned_face_regions(expressive.shape[0])
         if expressive.shape != total.shape or neutral.shape != total.shape:
-            raise ValueError(
-                f'faces differ in size: {expressive.shape} and '
-                f'{neutral.shape}, expected {total.shape}; align all faces '
-                'to the same crop size')
+            raise ValueError(f'faces differ in size: {expressive.shape} and '
+                             f'{neutral.shape}, expected {total.shape}; align all faces '
+                             'to the same crop size')
         if refine:
             registration = refine_registration(expressive, neutral, still)
             if not registration.converged:
@@ -151,13 +150,12 @@ def class_motion_masks(expressive_images: Sequence[FaceImage],
         if sample_indices.size == 0:
             name = (f'{class_names[class_index]!r} (index {class_index})'
                     if class_names is not None else f'index {class_index}')
-            raise ValueError(
-                f'class {name} has no training sample in {split_name}, so its '
-                'motion mask is undefined; check the labels, or use a split '
-                'whose training subjects show every class')
-        mean_difference = mean_absolute_difference(
-            [expressive_images[i] for i in sample_indices],
-            [neutral_images[i] for i in sample_indices], refine=refine)
+            raise ValueError(f'class {name} has no training sample in {split_name}, so its '
+                             'motion mask is undefined; check the labels, or use a split '
+                             'whose training subjects show every class')
+        mean_difference = mean_absolute_difference([expressive_images[i] for i in sample_indices],
+                                                   [neutral_images[i] for i in sample_indices],
+                                                   refine=refine)
         masks.append(equalize_motion_mask(mean_difference))
     return np.stack(masks)
 
@@ -189,12 +187,9 @@ def motion_mask_montage(masks: np.ndarray,
     tiles = []
     for mask, name in zip(masks, class_names):
         tile = np.zeros((tile_size + label_height, tile_size), dtype=np.uint8)
-        tile[:tile_size] = cv2.resize(
-            mask, (tile_size, tile_size), interpolation=cv2.INTER_NEAREST)
-        (text_width, text_height), _ = cv2.getTextSize(name, font, font_scale,
-                                                       1)
-        origin = ((tile_size - text_width) // 2,
-                  tile_size + (label_height + text_height) // 2)
+        tile[:tile_size] = cv2.resize(mask, (tile_size, tile_size), interpolation=cv2.INTER_NEAREST)
+        (text_width, text_height), _ = cv2.getTextSize(name, font, font_scale, 1)
+        origin = ((tile_size - text_width) // 2, tile_size + (label_height + text_height) // 2)
         cv2.putText(tile, name, origin, font, font_scale, 255, 1, cv2.LINE_AA)
         tiles.append(tile)
     return np.hstack(tiles)

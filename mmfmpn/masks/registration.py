@@ -27,8 +27,8 @@ _ECC_EPSILON = 1e-5
 @functools.lru_cache(maxsize=1)
 def _average_face_68() -> np.ndarray:
     # Imported here: the masks package does not otherwise depend on the face model.
-    from mmfmpn.synthesis.real_faces.expression_transfer import reference_identity
     from mmfmpn.synthesis.face_model import face_landmarks
+    from mmfmpn.synthesis.real_faces.expression_transfer import reference_identity
     return face_landmarks(reference_identity(), {})
 
 
@@ -42,14 +42,15 @@ def reference_landmarks(crop_size: int = 70) -> np.ndarray:
         np.ndarray: ``(68, 2)`` float64 pixels of the crop.
     """
     face = _average_face_68()
-    to_reference = estimate_similarity_transform(five_points_from_68(face),
-                                                 REFERENCE_FIVE_POINTS)
+    to_reference = estimate_similarity_transform(five_points_from_68(face), REFERENCE_FIVE_POINTS)
     in_reference = transform_points(face, to_reference)
     return transform_points(in_reference,
                             alignment_matrix(five_points_from_68(in_reference), crop_size))
 
 
-def face_region(landmarks: np.ndarray, shape, forehead: float = 0.4,
+def face_region(landmarks: np.ndarray,
+                shape,
+                forehead: float = 0.4,
                 inset: float = 0.0) -> np.ndarray:
     """The skin of the face: inside the jaw line and up to a band of forehead above the brows.
 
@@ -65,16 +66,16 @@ def face_region(landmarks: np.ndarray, shape, forehead: float = 0.4,
         np.ndarray: ``(H, W)`` uint8, 1 inside the face and 0 outside.
     """
     landmarks = np.asarray(landmarks, dtype=np.float64)
-    eye_distance = float(np.linalg.norm(landmarks[42:48].mean(axis=0) -
-                                        landmarks[36:42].mean(axis=0)))
+    eye_distance = float(
+        np.linalg.norm(landmarks[42:48].mean(axis=0) - landmarks[36:42].mean(axis=0)))
     brows = landmarks[26:16:-1] - [0.0, forehead * eye_distance]
     outline = np.concatenate([landmarks[0:17], brows])
     region = np.zeros(shape, np.uint8)
     cv2.fillPoly(region, [np.round(outline * 16).astype(np.int32)], 1, cv2.LINE_8, shift=4)
     radius = int(round(inset * eye_distance))
     if radius > 0:
-        region = cv2.erode(region, cv2.getStructuringElement(
-            cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1)))
+        region = cv2.erode(
+            region, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1)))
     return region
 
 
@@ -89,8 +90,8 @@ def still_region(landmarks: np.ndarray, shape) -> np.ndarray:
         np.ndarray: ``(H, W)`` uint8 mask, 1 on the still region.
     """
     region = face_region(landmarks, shape, forehead=0.5, inset=0.0)
-    eye_distance = float(np.linalg.norm(landmarks[42:48].mean(axis=0) -
-                                        landmarks[36:42].mean(axis=0)))
+    eye_distance = float(
+        np.linalg.norm(landmarks[42:48].mean(axis=0) - landmarks[36:42].mean(axis=0)))
     mouth_top = float(landmarks[33, 1] + 0.1 * eye_distance)
     region[max(0, int(np.floor(mouth_top))):] = 0
     return region
@@ -108,8 +109,8 @@ def aligned_face_regions(crop_size: int = 70):
         region (read-only).
     """
     landmarks = reference_landmarks(crop_size)
-    regions = (face_region(landmarks, (crop_size, crop_size)),
-               still_region(landmarks, (crop_size, crop_size)))
+    regions = (face_region(landmarks,
+                           (crop_size, crop_size)), still_region(landmarks, (crop_size, crop_size)))
     for region in regions:
         region.flags.writeable = False
     return regions
@@ -129,7 +130,8 @@ class Registration(NamedTuple):
     converged: bool
 
 
-def refine_registration(moving: np.ndarray, fixed: np.ndarray,
+def refine_registration(moving: np.ndarray,
+                        fixed: np.ndarray,
                         region: Optional[np.ndarray] = None,
                         motion: int = cv2.MOTION_AFFINE,
                         smoothing: int = 5) -> Registration:
@@ -156,12 +158,15 @@ def refine_registration(moving: np.ndarray, fixed: np.ndarray,
     matrix = np.eye(2, 3, dtype=np.float32)
     criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, _ECC_ITERATIONS, _ECC_EPSILON)
     try:
-        _, matrix = cv2.findTransformECC(fixed.astype(np.float32), moving.astype(np.float32),
-                                         matrix, motion, criteria, region, smoothing)
+        _, matrix = cv2.findTransformECC(
+            fixed.astype(np.float32), moving.astype(np.float32), matrix, motion, criteria, region,
+            smoothing)
     except cv2.error:
         return Registration(moving, np.eye(2, 3), False)
     height, width = fixed.shape
-    registered = cv2.warpAffine(moving, matrix, (width, height),
-                                flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-                                borderMode=cv2.BORDER_REPLICATE)
+    registered = cv2.warpAffine(
+        moving,
+        matrix, (width, height),
+        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+        borderMode=cv2.BORDER_REPLICATE)
     return Registration(registered, matrix.astype(np.float64), True)

@@ -32,7 +32,12 @@ from .face_model import (EXPRESSION_ACTION_UNITS, CaptureSetup, FaceIdentity, Se
 
 #: Labelled sequences per class in the real CK+ (327 of its 593 sequences).
 CKPLUS_LABELLED_SEQUENCES: Mapping[str, int] = MappingProxyType({
-    'anger': 45, 'contempt': 18, 'disgust': 59, 'fear': 25, 'happy': 69, 'sadness': 28,
+    'anger': 45,
+    'contempt': 18,
+    'disgust': 59,
+    'fear': 25,
+    'happy': 69,
+    'sadness': 28,
     'surprise': 83
 })
 
@@ -120,8 +125,9 @@ def plan_subject(seed: int, subject_number: int) -> List[SequencePlan]:
     num_sequences = int(rng.integers(_SEQUENCES_PER_SUBJECT[0], _SEQUENCES_PER_SUBJECT[1] + 1))
     is_labelled = rng.random(num_sequences) >= _UNLABELLED_FRACTION
     frequencies = np.array([CKPLUS_LABELLED_SEQUENCES[name] for name in CKPLUS_CLASSES], float)
-    class_weights = (_CKPLUS_FREQUENCY_SHARE * frequencies / frequencies.sum() +
-                     (1 - _CKPLUS_FREQUENCY_SHARE) / len(CKPLUS_CLASSES))
+    class_weights = (
+        _CKPLUS_FREQUENCY_SHARE * frequencies / frequencies.sum() +
+        (1 - _CKPLUS_FREQUENCY_SHARE) / len(CKPLUS_CLASSES))
     expressions: List[str] = []
     while len(expressions) < is_labelled.sum():
         count = min(len(CKPLUS_CLASSES), int(is_labelled.sum()) - len(expressions))
@@ -137,8 +143,8 @@ def plan_subject(seed: int, subject_number: int) -> List[SequencePlan]:
 
 def _ambiguous_action_units(rng: np.random.Generator) -> Dict[str, float]:
     """A blend of two expressions, standing in for CK+'s sequences that match no prototype."""
-    first, second = (str(name) for name in rng.choice(
-        sorted(EXPRESSION_ACTION_UNITS), size=2, replace=False))
+    first, second = (
+        str(name) for name in rng.choice(sorted(EXPRESSION_ACTION_UNITS), size=2, replace=False))
     weight = rng.uniform(0.35, 0.65)
     intensity = rng.uniform(0.5, 0.9)
     blend: Dict[str, float] = {}
@@ -188,16 +194,19 @@ def write_sequence(plan: SequencePlan, out_dir: Path) -> int:
     if plan.expression is None:
         peak_action_units = _ambiguous_action_units(rng)
     else:
-        peak_action_units = sample_expression_action_units(
-            plan.expression, rng.uniform(*_PEAK_INTENSITY), rng)
+        peak_action_units = sample_expression_action_units(plan.expression,
+                                                           rng.uniform(*_PEAK_INTENSITY), rng)
     # The head drifts a little during a sequence, as in CK+, so frames need aligning; the
     # exposure drifts too, so still regions differ smoothly, not by sensor noise alone.
-    drift = dict(center_x=rng.uniform(-2.5, 2.5), center_y=rng.uniform(-2.5, 2.5),
-                 roll_deg=rng.uniform(-1, 1), yaw_deg=rng.uniform(-1, 1),
-                 pixels_per_unit=setup.pixels_per_unit * rng.uniform(-0.015, 0.015),
-                 light_gain=setup.light_gain * rng.uniform(-0.04, 0.04),
-                 light_gradient_x=rng.uniform(-0.04, 0.04),
-                 light_gradient_y=rng.uniform(-0.03, 0.03))
+    drift = dict(
+        center_x=rng.uniform(-2.5, 2.5),
+        center_y=rng.uniform(-2.5, 2.5),
+        roll_deg=rng.uniform(-1, 1),
+        yaw_deg=rng.uniform(-1, 1),
+        pixels_per_unit=setup.pixels_per_unit * rng.uniform(-0.015, 0.015),
+        light_gain=setup.light_gain * rng.uniform(-0.04, 0.04),
+        light_gradient_x=rng.uniform(-0.04, 0.04),
+        light_gradient_y=rng.uniform(-0.03, 0.03))
     noise = SensorNoise(rng)
 
     relative = Path(plan.subject) / plan.number
@@ -209,10 +218,13 @@ def write_sequence(plan: SequencePlan, out_dir: Path) -> int:
         progress = index / (num_frames - 1)
         intensity = _onset(progress)
         action_units = {name: value * intensity for name, value in peak_action_units.items()}
-        frame_setup = dataclasses.replace(setup, **{
-            name: getattr(setup, name) + change * progress for name, change in drift.items()})
-        image, landmarks = render_frame(build_face(plan.identity, action_units), frame_setup,
-                                        noise.next_field())
+        frame_setup = dataclasses.replace(
+            setup, **{
+                name: getattr(setup, name) + change * progress
+                for name, change in drift.items()
+            })
+        image, landmarks = render_frame(
+            build_face(plan.identity, action_units), frame_setup, noise.next_field())
         frame_name = f'{stem}{index + 1:08d}'
         ok, png = cv2.imencode('.png', image, _PNG_PARAMS)
         if not ok:
@@ -275,19 +287,24 @@ def generate_synthetic_ckplus(out_dir: str,
     root = Path(out_dir)
     prepare_out_dir(root, overwrite)
 
-    plans = [plan for number in subject_numbers(num_subjects, seed)
-             for plan in plan_subject(seed, number)]
+    plans = [
+        plan for number in subject_numbers(num_subjects, seed)
+        for plan in plan_subject(seed, number)
+    ]
     write = functools.partial(write_sequence, out_dir=root)
     frames = 0
     with (multiprocessing.Pool(num_workers) if num_workers > 1 else nullcontext()) as pool:
         for num_frames in track_progress(
                 pool.imap(write, plans) if pool else map(write, plans),
-                f'Rendering {len(plans)} sequences', total=len(plans),
+                f'Rendering {len(plans)} sequences',
+                total=len(plans),
                 enabled=show_progress):
             frames += num_frames
 
-    class_counts = {name: sum(plan.expression == name for plan in plans)
-                    for name in CKPLUS_CLASSES}
-    return dict(subjects=num_subjects, sequences=len(plans),
-                labelled_sequences=sum(class_counts.values()), frames=frames,
-                class_counts=class_counts)
+    class_counts = {name: sum(plan.expression == name for plan in plans) for name in CKPLUS_CLASSES}
+    return dict(
+        subjects=num_subjects,
+        sequences=len(plans),
+        labelled_sequences=sum(class_counts.values()),
+        frames=frames,
+        class_counts=class_counts)

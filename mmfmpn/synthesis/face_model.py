@@ -28,23 +28,63 @@ import numpy as np
 IMAGE_SIZE = (640, 490)
 
 #: Action units the face can move. ``L14`` / ``R14`` are the dimpler on the subject's left / right.
-ACTION_UNITS = ('AU1', 'AU2', 'AU4', 'AU5', 'AU6', 'AU7', 'AU9', 'AU10', 'AU12', 'L14',
-                'R14', 'AU15', 'AU16', 'AU17', 'AU20', 'AU23', 'AU24', 'AU25', 'AU26')
+ACTION_UNITS = ('AU1', 'AU2', 'AU4', 'AU5', 'AU6', 'AU7', 'AU9', 'AU10', 'AU12', 'L14', 'R14',
+                'AU15', 'AU16', 'AU17', 'AU20', 'AU23', 'AU24', 'AU25', 'AU26')
 
 #: Prototype action units of each CK+ expression at full intensity (after the FACS
 #: prototypes CK+ labels were validated against); contempt is unilateral, its side is drawn
 #: per sequence by :func:`sample_expression_action_units`.
 EXPRESSION_ACTION_UNITS: Mapping[str, Mapping[str, float]] = MappingProxyType({
-    'anger': MappingProxyType({'AU4': 1.0, 'AU5': 0.5, 'AU7': 1.0, 'AU23': 1.0, 'AU24': 0.7}),
-    'contempt': MappingProxyType({'R14': 1.0}),
-    'disgust': MappingProxyType({'AU4': 0.4, 'AU9': 1.0, 'AU10': 0.8, 'AU15': 0.6,
-                                 'AU16': 0.5, 'AU25': 0.4}),
-    'fear': MappingProxyType({'AU1': 1.0, 'AU2': 0.8, 'AU4': 0.7, 'AU5': 1.0, 'AU20': 1.0,
-                              'AU25': 0.7, 'AU26': 0.4}),
-    'happy': MappingProxyType({'AU6': 1.0, 'AU12': 1.0, 'AU25': 0.7}),
-    'sadness': MappingProxyType({'AU1': 1.0, 'AU4': 0.7, 'AU15': 1.0, 'AU17': 0.6}),
-    'surprise': MappingProxyType({'AU1': 1.0, 'AU2': 1.0, 'AU5': 1.0, 'AU25': 0.6,
-                                  'AU26': 1.0}),
+    'anger':
+    MappingProxyType({
+        'AU4': 1.0,
+        'AU5': 0.5,
+        'AU7': 1.0,
+        'AU23': 1.0,
+        'AU24': 0.7
+    }),
+    'contempt':
+    MappingProxyType({'R14': 1.0}),
+    'disgust':
+    MappingProxyType({
+        'AU4': 0.4,
+        'AU9': 1.0,
+        'AU10': 0.8,
+        'AU15': 0.6,
+        'AU16': 0.5,
+        'AU25': 0.4
+    }),
+    'fear':
+    MappingProxyType({
+        'AU1': 1.0,
+        'AU2': 0.8,
+        'AU4': 0.7,
+        'AU5': 1.0,
+        'AU20': 1.0,
+        'AU25': 0.7,
+        'AU26': 0.4
+    }),
+    'happy':
+    MappingProxyType({
+        'AU6': 1.0,
+        'AU12': 1.0,
+        'AU25': 0.7
+    }),
+    'sadness':
+    MappingProxyType({
+        'AU1': 1.0,
+        'AU4': 0.7,
+        'AU15': 1.0,
+        'AU17': 0.6
+    }),
+    'surprise':
+    MappingProxyType({
+        'AU1': 1.0,
+        'AU2': 1.0,
+        'AU5': 1.0,
+        'AU25': 0.6,
+        'AU26': 1.0
+    }),
 })
 
 # Parameters along the feature curves at which the iBUG landmarks are sampled.
@@ -325,8 +365,8 @@ def sample_expression_action_units(expression: str, peak_intensity: float,
     for name, weight in EXPRESSION_ACTION_UNITS[expression].items():
         if name == 'R14' and rng.random() < 0.5:
             name = 'L14'
-        action_units[name] = float(np.clip(weight * peak_intensity * rng.uniform(0.85, 1.15),
-                                           0.0, 1.0))
+        action_units[name] = float(
+            np.clip(weight * peak_intensity * rng.uniform(0.85, 1.15), 0.0, 1.0))
     return action_units
 
 
@@ -378,8 +418,9 @@ def _jaw_curve(identity: FaceIdentity, au: dict, phi: np.ndarray) -> np.ndarray:
     lowness = sin**1.5  # the jaw drop moves the chin, not the ear end
     x = -identity.face_half_width * np.sign(cos) * np.abs(cos)**exponent
     x *= 1 - 0.04 * au['AU26'] * lowness
-    y = (identity.jaw_top_y + (identity.chin_y - identity.jaw_top_y) * sin**exponent +
-         0.3 * au['AU26'] * lowness - 0.02 * au['AU17'] * lowness)
+    y = (
+        identity.jaw_top_y + (identity.chin_y - identity.jaw_top_y) * sin**exponent +
+        0.3 * au['AU26'] * lowness - 0.02 * au['AU17'] * lowness)
     return np.stack([x, y], axis=1)
 
 
@@ -396,16 +437,15 @@ def _brow_curves(identity: FaceIdentity, au: dict, side: int,
                  u: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
     """Top and bottom edge of one brow, u from the inner (0) to the outer (1) end."""
     x = side * (identity.brow_inner_x + identity.brow_length * u)
-    y = (-identity.brow_height - identity.brow_arch * (1 - ((u - 0.55) / 0.55)**2) +
-         0.06 * u**3)
+    y = (-identity.brow_height - identity.brow_arch * (1 - ((u - 0.55) / 0.55)**2) + 0.06 * u**3)
     if side > 0:
         y = y + identity.right_eye_offset_y
     lift = 0.15 * au['AU1'] * (1 - u)**1.2 + 0.13 * au['AU2'] * u**0.7 + 0.03 * au['AU2']
     drop = (0.1 - 0.04 * u) * au['AU4'] + 0.04 * au['AU9'] * (1 - u) + 0.02 * au['AU7']
     x = x - side * (0.07 * au['AU4'] + 0.02 * au['AU1']) * (1 - u)**1.5
     top = np.stack([x, y - lift + drop], axis=1)
-    bottom = top + np.stack([np.zeros_like(u),
-                             identity.brow_thickness * (1 - 0.6 * u**1.5)], axis=1)
+    bottom = top + np.stack([np.zeros_like(u), identity.brow_thickness * (1 - 0.6 * u**1.5)],
+                            axis=1)
     return top, bottom
 
 
@@ -431,7 +471,11 @@ def _eye_curves(identity: FaceIdentity, au: dict, side: int,
     return x, upper, lower
 
 
-def _clip_disc_to_eye(identity: FaceIdentity, au: dict, side: int, center, radius: float,
+def _clip_disc_to_eye(identity: FaceIdentity,
+                      au: dict,
+                      side: int,
+                      center,
+                      radius: float,
                       num: int = 28) -> np.ndarray:
     """A disc (iris, pupil, glint) cut by the lids, as a polygon."""
     circle = _unit_circle(num)
@@ -452,29 +496,35 @@ def _mouth_curves(identity: FaceIdentity, au: dict, s: np.ndarray) -> dict:
     """
     on_right = s >= 0
     dimpler = np.where(on_right, au['L14'], au['R14'])
-    corner_dy = (-0.11 * au['AU12'] + 0.09 * au['AU15'] - 0.09 * dimpler +
-                 0.025 * au['AU20'] + 0.03 * au['AU26'] - 0.01 * au['AU17'])
+    corner_dy = (-0.11 * au['AU12'] + 0.09 * au['AU15'] - 0.09 * dimpler + 0.025 * au['AU20'] +
+                 0.03 * au['AU26'] - 0.01 * au['AU17'])
     corner_dx = (0.09 * au['AU12'] + 0.12 * au['AU20'] + 0.05 * dimpler - 0.05 * au['AU23'] -
                  0.03 * au['AU24'] - 0.07 * au['AU26'] + 0.01 * au['AU15'])
     x = identity.mouth_offset_x + s * (identity.mouth_half_width + corner_dx)
-    midline = (identity.mouth_y + corner_dy * np.abs(s)**2 - 0.015 * au['AU10'] -
-               0.025 * au['AU17'])
+    midline = (
+        identity.mouth_y + corner_dy * np.abs(s)**2 - 0.015 * au['AU10'] - 0.025 * au['AU17'])
     upper_open = (0.012 * au['AU25'] + 0.045 * au['AU10'] + 0.02 * au['AU12'] * au['AU25'] +
                   0.02 * au['AU26'] + 0.015 * au['AU9'])
     lower_open = (0.03 * au['AU25'] + 0.27 * au['AU26'] + 0.06 * au['AU16'] +
                   0.015 * au['AU20']) * max(0.0, 1 - 0.8 * au['AU24'] - 0.5 * au['AU17'])
     opening = np.clip(1 - (s / _INNER_CORNER)**2, 0, 1)**0.75
-    thinning = max(0.3, 1 - 0.4 * au['AU23'] - 0.35 * au['AU24'] - 0.3 * au['AU20'] -
-                   0.15 * au['AU12'])
+    thinning = max(0.3,
+                   1 - 0.4 * au['AU23'] - 0.35 * au['AU24'] - 0.3 * au['AU20'] - 0.15 * au['AU12'])
     bow = 1 - 0.2 * np.exp(-(s / 0.12)**2)  # Cupid's bow dip at the centre
     inner_upper = midline - upper_open * opening
     inner_lower = midline + lower_open * opening
-    outer_upper = inner_upper - (identity.upper_lip_thickness * thinning *
-                                 np.clip(1 - s**2, 0, 1)**0.55 * bow)
-    outer_lower = inner_lower + (identity.lower_lip_thickness * thinning *
-                                 (1 + 0.2 * au['AU17']) * np.clip(1 - s**2, 0, 1)**0.6)
-    return dict(x=x, midline=midline, outer_upper=outer_upper, inner_upper=inner_upper,
-                inner_lower=inner_lower, outer_lower=outer_lower)
+    outer_upper = inner_upper - (
+        identity.upper_lip_thickness * thinning * np.clip(1 - s**2, 0, 1)**0.55 * bow)
+    outer_lower = inner_lower + (
+        identity.lower_lip_thickness * thinning *
+        (1 + 0.2 * au['AU17']) * np.clip(1 - s**2, 0, 1)**0.6)
+    return dict(
+        x=x,
+        midline=midline,
+        outer_upper=outer_upper,
+        inner_upper=inner_upper,
+        inner_lower=inner_lower,
+        outer_lower=outer_lower)
 
 
 def _nose_points(identity: FaceIdentity, au: dict) -> Tuple[np.ndarray, np.ndarray, float, float]:
@@ -486,7 +536,8 @@ def _nose_points(identity: FaceIdentity, au: dict) -> Tuple[np.ndarray, np.ndarr
     nostril_base = np.stack([
         half_width * np.array([-0.8, -0.42, 0.0, 0.42, 0.8]),
         base_y + np.array([-0.045, -0.005, 0.005, -0.005, -0.045])
-    ], axis=1)
+    ],
+                            axis=1)
     return bridge, nostril_base, base_y, half_width
 
 
@@ -536,8 +587,8 @@ def build_face(identity: FaceIdentity, action_units: Mapping[str, float]) -> Fac
 
     landmarks = _landmarks(identity, au, bridge, nostril_base)
 
-    paint = _paint_strokes(identity, au, head_outline, brows, eyes, nose_base_y,
-                           nose_half_width, mouth, inner_mouth)
+    paint = _paint_strokes(identity, au, head_outline, brows, eyes, nose_base_y, nose_half_width,
+                           mouth, inner_mouth)
     fine, broad = _shading_strokes(identity, au, head_outline, jaw, brows, eyes, nose_base_y,
                                    nose_half_width, mouth)
     return FaceDrawing(landmarks, paint, fine, broad)
@@ -587,14 +638,15 @@ def _landmarks(identity: FaceIdentity, au: dict, bridge: np.ndarray,
 def _front_hair(identity: FaceIdentity) -> np.ndarray:
     """Hair over the skull, from one temple over the top to the other, down to the hairline."""
     temple_y = -0.22
-    psi_temple = math.asin((identity.jaw_top_y - temple_y) /
-                           (identity.jaw_top_y + identity.cranium_height))
+    psi_temple = math.asin(
+        (identity.jaw_top_y - temple_y) / (identity.jaw_top_y + identity.cranium_height))
     shell = _cranium_curve(identity, np.linspace(psi_temple, np.pi - psi_temple, _DENSE),
                            identity.hair_volume)
     temple_x = _cranium_curve(identity, np.array([psi_temple]))[0, 0]
     x = np.linspace(-temple_x, temple_x, _DENSE)
-    y = (identity.hairline_y + (temple_y - identity.hairline_y) * np.abs(x / temple_x)**3 +
-         identity.fringe_depth * np.exp(-((x - identity.fringe_x) / 0.3)**2))
+    y = (
+        identity.hairline_y + (temple_y - identity.hairline_y) * np.abs(x / temple_x)**3 +
+        identity.fringe_depth * np.exp(-((x - identity.fringe_x) / 0.3)**2))
     return np.concatenate([shell, np.stack([x, y], axis=1)])
 
 
@@ -614,63 +666,84 @@ def _paint_strokes(identity: FaceIdentity, au: dict, head_outline: np.ndarray, b
     if identity.hair_length_y > 0:
         shell = _cranium_curve(identity, np.linspace(0, np.pi, _DENSE), identity.hair_volume)
         side_x = 1.05 * shell[0, 0]
-        strokes.append(Stroke(np.concatenate([
-            shell, [[-side_x, identity.hair_length_y], [side_x, identity.hair_length_y]]
-        ]), identity.hair_level))
+        strokes.append(
+            Stroke(
+                np.concatenate(
+                    [shell, [[-side_x, identity.hair_length_y], [side_x, identity.hair_length_y]]]),
+                identity.hair_level))
     neck_top_y = identity.jaw_top_y + 0.3
-    strokes.append(Stroke(np.array([
-        [-0.48 * half_width, neck_top_y], [0.48 * half_width, neck_top_y],
-        [0.5 * half_width, chin_y + 0.55], [1.6, chin_y + 0.95], [3.0, chin_y + 1.3],
-        [3.0, 8.0], [-3.0, 8.0], [-3.0, chin_y + 1.3], [-1.6, chin_y + 0.95],
-        [-0.5 * half_width, chin_y + 0.55]]), 0.86 * skin))
-    strokes.append(Stroke(np.array([
-        [-0.65, chin_y + 0.85], [0.0, chin_y + 1.15], [0.65, chin_y + 0.85],
-        [1.7, chin_y + 0.9], [3.2, chin_y + 1.25], [3.2, 8.0], [-3.2, 8.0],
-        [-3.2, chin_y + 1.25], [-1.7, chin_y + 0.9]]), identity.clothing_level))
+    strokes.append(
+        Stroke(
+            np.array([[-0.48 * half_width, neck_top_y], [0.48 * half_width, neck_top_y],
+                      [0.5 * half_width, chin_y + 0.55], [1.6, chin_y + 0.95], [3.0, chin_y + 1.3],
+                      [3.0, 8.0], [-3.0, 8.0], [-3.0, chin_y + 1.3], [-1.6, chin_y + 0.95],
+                      [-0.5 * half_width, chin_y + 0.55]]), 0.86 * skin))
+    strokes.append(
+        Stroke(
+            np.array([[-0.65, chin_y + 0.85], [0.0, chin_y + 1.15], [0.65, chin_y + 0.85],
+                      [1.7, chin_y + 0.9], [3.2, chin_y + 1.25], [3.2, 8.0], [-3.2, 8.0],
+                      [-3.2, chin_y + 1.25], [-1.7, chin_y + 0.9]]), identity.clothing_level))
     if identity.hair_length_y == 0:
         for side in (-1, 1):
-            strokes.append(Stroke(_ellipse_points(
-                (side * (half_width - 0.02), identity.jaw_top_y + 0.3), (0.12, 0.26),
-                side * 10), 0.9 * skin))
+            strokes.append(
+                Stroke(
+                    _ellipse_points((side * (half_width - 0.02), identity.jaw_top_y + 0.3),
+                                    (0.12, 0.26), side * 10), 0.9 * skin))
     strokes.append(Stroke(head_outline, skin))
     strokes.append(Stroke(_front_hair(identity), identity.hair_level))
 
     for side, (x, upper, lower) in zip((-1, 1), eyes):
-        strokes.append(Stroke(_closed_curve(np.stack([x, upper], axis=1),
-                                            np.stack([x, lower], axis=1)),
-                              min(235.0, 0.55 * skin + 105)))
-        iris_center = np.array([side * identity.eye_half_spacing,
-                                (identity.right_eye_offset_y if side > 0 else 0.0) -
-                                0.1 * identity.eye_opening])
+        strokes.append(
+            Stroke(
+                _closed_curve(np.stack([x, upper], axis=1), np.stack([x, lower], axis=1)),
+                min(235.0, 0.55 * skin + 105)))
+        iris_center = np.array([
+            side * identity.eye_half_spacing,
+            (identity.right_eye_offset_y if side > 0 else 0.0) - 0.1 * identity.eye_opening
+        ])
         radius = identity.iris_radius
-        strokes.append(Stroke(_clip_disc_to_eye(identity, au, side, iris_center, radius),
-                              identity.iris_level))
-        strokes.append(Stroke(_clip_disc_to_eye(identity, au, side, iris_center, 0.42 * radius),
-                              12.0))
-        strokes.append(Stroke(_clip_disc_to_eye(
-            identity, au, side, iris_center + radius * np.array([0.3, -0.35]), 0.2 * radius,
-            num=12), 225.0))
-        strokes.append(Stroke(np.stack([x, upper], axis=1),
-                              min(identity.brow_level, 0.3 * skin), 0.026))
+        strokes.append(
+            Stroke(_clip_disc_to_eye(identity, au, side, iris_center, radius), identity.iris_level))
+        strokes.append(
+            Stroke(_clip_disc_to_eye(identity, au, side, iris_center, 0.42 * radius), 12.0))
+        strokes.append(
+            Stroke(
+                _clip_disc_to_eye(
+                    identity,
+                    au,
+                    side,
+                    iris_center + radius * np.array([0.3, -0.35]),
+                    0.2 * radius,
+                    num=12), 225.0))
+        strokes.append(
+            Stroke(np.stack([x, upper], axis=1), min(identity.brow_level, 0.3 * skin), 0.026))
         strokes.append(Stroke(np.stack([x, lower], axis=1), 0.62 * skin, 0.012))
 
     for top, bottom in brows:
         strokes.append(Stroke(np.concatenate([top, bottom[::-1]]), identity.brow_level))
 
     for side in (-1, 1):
-        strokes.append(Stroke(_ellipse_points(
-            (side * 0.42 * nose_half_width, nose_base_y - 0.035), (0.055, 0.026), -side * 20,
-            num=16), 0.3 * skin))
+        strokes.append(
+            Stroke(
+                _ellipse_points((side * 0.42 * nose_half_width, nose_base_y - 0.035),
+                                (0.055, 0.026),
+                                -side * 20,
+                                num=16), 0.3 * skin))
 
-    strokes.append(Stroke(_closed_curve(np.stack([mouth['x'], mouth['outer_upper']], axis=1),
-                                        np.stack([mouth['x'], mouth['outer_lower']], axis=1)),
-                          identity.lip_level))
+    strokes.append(
+        Stroke(
+            _closed_curve(
+                np.stack([mouth['x'], mouth['outer_upper']], axis=1),
+                np.stack([mouth['x'], mouth['outer_lower']], axis=1)), identity.lip_level))
     inner_x, inner_upper, inner_lower = (inner_mouth['x'], inner_mouth['inner_upper'],
                                          inner_mouth['inner_lower'])
     if np.max(inner_lower - inner_upper) > 0.004:
-        strokes.append(Stroke(np.concatenate([np.stack([inner_x, inner_upper], axis=1),
-                                              np.stack([inner_x, inner_lower], axis=1)[::-1]]),
-                              22.0))
+        strokes.append(
+            Stroke(
+                np.concatenate([
+                    np.stack([inner_x, inner_upper], axis=1),
+                    np.stack([inner_x, inner_lower], axis=1)[::-1]
+                ]), 22.0))
         # Teeth bands are cut by the lips analytically, so they never spill over them.
         taper = np.clip(1 - (np.linspace(-1, 1, len(inner_x)))**2, 0, 1)**0.3
         upper_teeth_bottom = np.minimum(inner_upper + 0.075 * taper, inner_lower)
@@ -678,11 +751,15 @@ def _paint_strokes(identity: FaceIdentity, au: dict, head_outline: np.ndarray, b
         teeth_level = min(240.0, 0.5 * skin + 120)
         for top_y, bottom_y, level in ((inner_upper, upper_teeth_bottom, teeth_level),
                                        (lower_teeth_top, inner_lower, 0.88 * teeth_level)):
-            strokes.append(Stroke(np.concatenate([np.stack([inner_x, top_y], axis=1),
-                                                  np.stack([inner_x, bottom_y], axis=1)[::-1]]),
-                                  level))
-    strokes.append(Stroke(np.stack([mouth['x'], mouth['inner_upper']], axis=1),
-                          0.45 * identity.lip_level, 0.016))
+            strokes.append(
+                Stroke(
+                    np.concatenate([
+                        np.stack([inner_x, top_y], axis=1),
+                        np.stack([inner_x, bottom_y], axis=1)[::-1]
+                    ]), level))
+    strokes.append(
+        Stroke(
+            np.stack([mouth['x'], mouth['inner_upper']], axis=1), 0.45 * identity.lip_level, 0.016))
     return strokes
 
 
@@ -698,68 +775,86 @@ def _shading_strokes(identity: FaceIdentity, au: dict, head_outline: np.ndarray,
     for side, (x, upper, lower), (_, brow_bottom) in zip((-1, 1), eyes, brows):
         fine.append(Stroke(np.stack([x, upper - 0.05], axis=1), -0.22, 0.016))
         lid_span = slice(_DENSE // 7, _DENSE - _DENSE // 7)
-        fine.append(Stroke(np.stack([x[lid_span], lower[lid_span] + 0.045], axis=1),
-                           -(0.06 + 0.3 * au['AU6'] + 0.25 * au['AU7'] + 0.15 * au['AU9']),
-                           0.018))
+        fine.append(
+            Stroke(
+                np.stack([x[lid_span], lower[lid_span] + 0.045], axis=1),
+                -(0.06 + 0.3 * au['AU6'] + 0.25 * au['AU7'] + 0.15 * au['AU9']), 0.018))
         outer = -1 if side > 0 else 0
         outer_corner = np.array([x[outer] + side * 0.06, upper[outer]])
         for angle in np.radians([-22.0, 0.0, 22.0]):
             end = outer_corner + 0.09 * np.array([side * math.cos(angle), math.sin(angle)])
-            fine.append(Stroke(np.stack([outer_corner, end]),
-                               -(0.28 * au['AU6'] + 0.08 * au['AU7']), 0.014))
+            fine.append(
+                Stroke(
+                    np.stack([outer_corner, end]), -(0.28 * au['AU6'] + 0.08 * au['AU7']), 0.014))
         socket_y = (np.mean(brow_bottom[:, 1]) + np.min(upper)) / 2
-        broad.append(Stroke(_ellipse_points((side * identity.eye_half_spacing, socket_y),
-                                            (0.27, 0.1)),
-                            -(0.1 + 0.12 * au['AU4'] + 0.05 * au['AU7']) + 0.04 * au['AU2']))
-        fine.append(Stroke(np.array([[side * 0.055, inner_brow_top_y - 0.03],
-                                     [side * 0.065, inner_brow_top_y + 0.05],
-                                     [side * 0.06, inner_brow_top_y + 0.13]]),
-                           -0.45 * au['AU4'], 0.018))
-        fine.append(Stroke(np.array([[side * 0.2, -0.01], [side * 0.11, 0.2]]),
-                           -0.3 * au['AU9'], 0.018))
-        fine.append(Stroke(_quadratic_curve(
-            (side * 0.95 * nose_half_width, nose_base_y - 0.13),
-            (side * (nose_half_width + 0.05), nose_base_y - 0.05),
-            (side * 0.75 * nose_half_width, nose_base_y - 0.01)), -(0.35 + 0.15 * au['AU9']),
-            0.016))
-        broad.append(Stroke(np.array([[side * 0.11, inner_brow_top_y + 0.08],
-                                      [side * 0.85 * nose_half_width, nose_base_y - 0.13]]),
-                            -0.14, 0.07))
-        broad.append(Stroke(_ellipse_points(
-            (side * 0.52, 0.42 - 0.1 * au['AU6'] - 0.03 * au['AU12']), (0.22, 0.15)),
-            0.02 + 0.05 * au['AU6'] + 0.02 * au['AU12']))
+        broad.append(
+            Stroke(
+                _ellipse_points((side * identity.eye_half_spacing, socket_y), (0.27, 0.1)),
+                -(0.1 + 0.12 * au['AU4'] + 0.05 * au['AU7']) + 0.04 * au['AU2']))
+        fine.append(
+            Stroke(
+                np.array([[side * 0.055, inner_brow_top_y - 0.03],
+                          [side * 0.065, inner_brow_top_y + 0.05],
+                          [side * 0.06, inner_brow_top_y + 0.13]]), -0.45 * au['AU4'], 0.018))
+        fine.append(
+            Stroke(np.array([[side * 0.2, -0.01], [side * 0.11, 0.2]]), -0.3 * au['AU9'], 0.018))
+        fine.append(
+            Stroke(
+                _quadratic_curve((side * 0.95 * nose_half_width, nose_base_y - 0.13),
+                                 (side * (nose_half_width + 0.05), nose_base_y - 0.05),
+                                 (side * 0.75 * nose_half_width, nose_base_y - 0.01)),
+                -(0.35 + 0.15 * au['AU9']), 0.016))
+        broad.append(
+            Stroke(
+                np.array([[side * 0.11, inner_brow_top_y + 0.08],
+                          [side * 0.85 * nose_half_width, nose_base_y - 0.13]]), -0.14, 0.07))
+        broad.append(
+            Stroke(
+                _ellipse_points((side * 0.52, 0.42 - 0.1 * au['AU6'] - 0.03 * au['AU12']),
+                                (0.22, 0.15)), 0.02 + 0.05 * au['AU6'] + 0.02 * au['AU12']))
 
         corner_index = -1 if side > 0 else 0
         corner = np.array([mouth['x'][corner_index], mouth['midline'][corner_index]])
         dimpler = au['L14'] if side > 0 else au['R14']
         fold_start = np.array([side * (nose_half_width + 0.03), nose_base_y - 0.08])
         fold_end = corner + np.array([side * 0.07, 0.1])
-        fold_control = np.array([side * (max(abs(fold_start[0]), abs(fold_end[0])) + 0.06),
-                                 (fold_start[1] + fold_end[1]) / 2])
+        fold_control = np.array([
+            side * (max(abs(fold_start[0]), abs(fold_end[0])) + 0.06),
+            (fold_start[1] + fold_end[1]) / 2
+        ])
         fold = _quadratic_curve(fold_start, fold_control, fold_end)
-        fold_depth = min(1.3, identity.fold_depth + 0.85 * au['AU12'] + 0.55 * au['AU9'] +
-                         0.5 * au['AU10'] + 0.25 * au['AU6'] + 0.5 * dimpler +
-                         0.25 * au['AU20'])
+        fold_depth = min(
+            1.3, identity.fold_depth + 0.85 * au['AU12'] + 0.55 * au['AU9'] + 0.5 * au['AU10'] +
+            0.25 * au['AU6'] + 0.5 * dimpler + 0.25 * au['AU20'])
         fine.append(Stroke(fold, -0.32 * fold_depth, 0.022))
         broad.append(Stroke(fold, -0.1 * fold_depth, 0.08))
         broad.append(Stroke(fold + np.array([side * 0.08, 0.0]), 0.06 * fold_depth, 0.08))
-        fine.append(Stroke(np.stack([corner + np.array([side * 0.02, 0.02]),
-                                     corner + np.array([side * 0.05, 0.2])]),
-                           -(0.38 * au['AU15'] + 0.1 * au['AU16']), 0.018))
-        fine.append(Stroke(_quadratic_curve(corner + np.array([side * 0.045, -0.05]),
-                                            corner + np.array([side * 0.075, 0.0]),
-                                            corner + np.array([side * 0.05, 0.05]), num=6),
-                           -0.55 * dimpler, 0.018))
+        fine.append(
+            Stroke(
+                np.stack([
+                    corner + np.array([side * 0.02, 0.02]), corner + np.array([side * 0.05, 0.2])
+                ]), -(0.38 * au['AU15'] + 0.1 * au['AU16']), 0.018))
+        fine.append(
+            Stroke(
+                _quadratic_curve(
+                    corner + np.array([side * 0.045, -0.05]),
+                    corner + np.array([side * 0.075, 0.0]),
+                    corner + np.array([side * 0.05, 0.05]),
+                    num=6), -0.55 * dimpler, 0.018))
 
     for row_y in (0.02, 0.07, 0.12):
         xs = np.linspace(-0.11, 0.11, 5)
-        fine.append(Stroke(np.stack([xs, row_y - 0.02 * (1 - (xs / 0.11)**2)], axis=1),
-                           -0.4 * au['AU9'], 0.016))
+        fine.append(
+            Stroke(
+                np.stack([xs, row_y - 0.02 * (1 - (xs / 0.11)**2)], axis=1), -0.4 * au['AU9'],
+                0.016))
     centre = len(mouth['x']) // 2
     lower_lip_bottom = mouth['outer_lower'][centre]
     xs = np.linspace(-0.15, 0.15, 7)
-    fine.append(Stroke(np.stack([xs, lower_lip_bottom + 0.09 - 0.03 * (1 - (xs / 0.15)**2)],
-                                axis=1), -(0.12 + 0.35 * au['AU17']), 0.02))
+    fine.append(
+        Stroke(
+            np.stack([xs, lower_lip_bottom + 0.09 - 0.03 * (1 - (xs / 0.15)**2)], axis=1),
+            -(0.12 + 0.35 * au['AU17']), 0.02))
 
     chin_y = jaw[len(jaw) // 2, 1]
     nose_tip_y = identity.nose_tip_y - 0.02 * au['AU9']
@@ -767,13 +862,14 @@ def _shading_strokes(identity: FaceIdentity, au: dict, head_outline: np.ndarray,
         Stroke(np.concatenate([head_outline, head_outline[:1]]), -0.14, 0.16),
         Stroke(np.array([[0.0, 0.05], [0.0, nose_tip_y - 0.1]]), 0.07, 0.05),
         Stroke(_ellipse_points((0.0, nose_tip_y - 0.03), (0.07, 0.055)), 0.1),
-        Stroke(_ellipse_points((0.0, nose_base_y + 0.035), (0.85 * nose_half_width, 0.035)),
-               -0.18),
-        Stroke(_ellipse_points(
-            (mouth['x'][centre], mouth['inner_lower'][centre] + 0.45 *
-             identity.lower_lip_thickness), (0.14, 0.02)), 0.08),
-        Stroke(_ellipse_points((mouth['x'][centre], lower_lip_bottom + 0.06), (0.18, 0.04)),
-               -0.14 - 0.1 * au['AU17']),
+        Stroke(_ellipse_points((0.0, nose_base_y + 0.035), (0.85 * nose_half_width, 0.035)), -0.18),
+        Stroke(
+            _ellipse_points((mouth['x'][centre],
+                             mouth['inner_lower'][centre] + 0.45 * identity.lower_lip_thickness),
+                            (0.14, 0.02)), 0.08),
+        Stroke(
+            _ellipse_points((mouth['x'][centre], lower_lip_bottom + 0.06), (0.18, 0.04)),
+            -0.14 - 0.1 * au['AU17']),
         Stroke(_ellipse_points((0.0, chin_y - 0.15), (0.18, 0.09)), 0.06 + 0.06 * au['AU17']),
         Stroke(jaw[len(jaw) // 5:-len(jaw) // 5] + np.array([0.0, 0.07]), -0.35, 0.16),
         Stroke(_ellipse_points((0.0, 0.6 * identity.hairline_y), (0.45, 0.2)), 0.05),
@@ -792,15 +888,15 @@ def project_to_image(points: np.ndarray, setup: CaptureSetup) -> np.ndarray:
         np.ndarray: ``(..., 2)`` float64 image coordinates ``(x, y)`` in pixels.
     """
     x, y = points[..., 0], points[..., 1]
-    nose_ridge = 0.3 * np.exp(-(x / 0.16)**2) * np.clip((y + 0.1) / 0.85, 0, 1) * np.where(
-        y < 0.9, 1.0, np.exp(-((y - 0.9) / 0.06)**2))
+    nose_ridge = 0.3 * np.exp(-(x / 0.16)**2) * np.clip(
+        (y + 0.1) / 0.85, 0, 1) * np.where(y < 0.9, 1.0, np.exp(-((y - 0.9) / 0.06)**2))
     depth = _HEAD_DEPTH * np.sqrt(np.clip(1 - (x / _HEAD_HALF_WIDTH)**2, 0, 1)) + nose_ridge
     yaw, roll = math.radians(setup.yaw_deg), math.radians(setup.roll_deg)
     turned_x = x * math.cos(yaw) + (depth - _HEAD_DEPTH) * math.sin(yaw)
-    image_x = setup.center_x + setup.pixels_per_unit * (turned_x * math.cos(roll) -
-                                                         y * math.sin(roll))
-    image_y = setup.center_y + setup.pixels_per_unit * (turned_x * math.sin(roll) +
-                                                         y * math.cos(roll))
+    image_x = setup.center_x + setup.pixels_per_unit * (
+        turned_x * math.cos(roll) - y * math.sin(roll))
+    image_y = setup.center_y + setup.pixels_per_unit * (
+        turned_x * math.sin(roll) + y * math.cos(roll))
     return np.stack([image_x, image_y], axis=-1)
 
 
@@ -813,8 +909,8 @@ def _draw_stroke(canvas: np.ndarray, points: np.ndarray, value: float, thickness
     if thickness <= 0:
         cv2.fillPoly(canvas, [vertices], color, line_type, shift=4)
     else:
-        cv2.polylines(canvas, [vertices], False, color, max(1, int(round(thickness))),
-                      line_type, shift=4)
+        cv2.polylines(
+            canvas, [vertices], False, color, max(1, int(round(thickness))), line_type, shift=4)
 
 
 def _project_strokes(strokes: List[Stroke], setup: CaptureSetup) -> List[np.ndarray]:
@@ -829,8 +925,8 @@ def _shading_layer(strokes: List[Stroke], projected: List[np.ndarray], pixels_pe
     layer = np.zeros(shape, np.float32)
     for stroke, points in zip(strokes, projected):
         if stroke.value != 0:
-            _draw_stroke(layer, points - origin, stroke.value,
-                         stroke.thickness * pixels_per_unit, cv2.LINE_8)
+            _draw_stroke(layer, points - origin, stroke.value, stroke.thickness * pixels_per_unit,
+                         cv2.LINE_8)
     return cv2.GaussianBlur(layer, (0, 0), sigma)
 
 
@@ -875,7 +971,8 @@ def _lighting_map(gain: float, gradient_x: float, gradient_y: float) -> np.ndarr
     return lighting
 
 
-def render_frame(face: FaceDrawing, setup: CaptureSetup,
+def render_frame(face: FaceDrawing,
+                 setup: CaptureSetup,
                  unit_noise: Optional[np.ndarray] = None) -> Tuple[np.ndarray, np.ndarray]:
     """Render a face into a CK+-sized gray frame.
 
@@ -901,12 +998,11 @@ def render_frame(face: FaceDrawing, setup: CaptureSetup,
     shaded_points = np.concatenate(fine_points + broad_points)
     margin = 3 * broad_sigma + 0.15 * ppu
     x0, y0 = np.maximum(np.floor(shaded_points.min(axis=0) - margin), 0).astype(int)
-    x1, y1 = np.minimum(np.ceil(shaded_points.max(axis=0) + margin),
-                        [width, height]).astype(int)
+    x1, y1 = np.minimum(np.ceil(shaded_points.max(axis=0) + margin), [width, height]).astype(int)
     origin, roi_shape = np.array([x0, y0], np.float64), (y1 - y0, x1 - x0)
-    relief = (_shading_layer(face.fine_shading, fine_points, ppu, origin, roi_shape, fine_sigma) +
-              _shading_layer(face.broad_shading, broad_points, ppu, origin, roi_shape,
-                             broad_sigma))
+    relief = (
+        _shading_layer(face.fine_shading, fine_points, ppu, origin, roi_shape, fine_sigma) +
+        _shading_layer(face.broad_shading, broad_points, ppu, origin, roi_shape, broad_sigma))
 
     image = canvas.astype(np.float32)
     image[y0:y1, x0:x1] *= 1 + relief

@@ -19,8 +19,8 @@ import numpy as np
 from mmfmpn.datasets.categories import NEUTRAL7_CLASSES
 from mmfmpn.datasets.jaffe import JAFFE_EXPRESSION_CODES
 from mmfmpn.utils.file_io import write_bytes_atomic
-from .face_model import (CaptureSetup, FaceIdentity, SensorNoise, build_face,
-                         render_frame, sample_expression_action_units)
+from .face_model import (CaptureSetup, FaceIdentity, SensorNoise, build_face, render_frame,
+                         sample_expression_action_units)
 
 #: JAFFE's ten posers.
 JAFFE_POSERS = ('KA', 'KL', 'KM', 'KR', 'MK', 'NA', 'NM', 'TM', 'UY', 'YM')
@@ -37,8 +37,7 @@ _STREAM_POSER = 3
 _CODE_OF_CLASS = {name: code for code, name in JAFFE_EXPRESSION_CODES.items()}
 
 
-def render_jaffe_image(identity: FaceIdentity, expression: str,
-                       rng: np.random.Generator) -> tuple:
+def render_jaffe_image(identity: FaceIdentity, expression: str, rng: np.random.Generator) -> tuple:
     """Render one posed image, framed and sized like JAFFE's.
 
     Args:
@@ -53,19 +52,20 @@ def render_jaffe_image(identity: FaceIdentity, expression: str,
     setup = CaptureSetup.sample(rng)
     action_units = ({} if expression == 'neutral' else sample_expression_action_units(
         expression, rng.uniform(*_PEAK_INTENSITY), rng))
-    frame, landmarks = render_frame(build_face(identity, action_units), setup,
-                                    SensorNoise(rng).next_field())
+    frame, landmarks = render_frame(
+        build_face(identity, action_units), setup,
+        SensorNoise(rng).next_field())
     left = int(round(setup.center_x)) - _FRAME_SIDE // 2
     square = frame[:, left:left + _FRAME_SIDE]
     scale = JAFFE_IMAGE_SIZE / _FRAME_SIDE
-    image = cv2.resize(square, (JAFFE_IMAGE_SIZE, JAFFE_IMAGE_SIZE),
-                       interpolation=cv2.INTER_AREA)
+    image = cv2.resize(square, (JAFFE_IMAGE_SIZE, JAFFE_IMAGE_SIZE), interpolation=cv2.INTER_AREA)
     # INTER_AREA maps pixel centres: x' = (x + 0.5) * scale - 0.5.
     points = (landmarks - [left, 0] + 0.5) * scale - 0.5
     return image, points
 
 
-def generate_synthetic_jaffe(out_dir: str, seed: int = 0,
+def generate_synthetic_jaffe(out_dir: str,
+                             seed: int = 0,
                              num_posers: int = len(JAFFE_POSERS)) -> Dict[str, int]:
     """Write a synthetic JAFFE folder: ``POSER.CODE<take>.<id>.tiff`` and ``landmarks.csv``.
 
@@ -99,8 +99,7 @@ def generate_synthetic_jaffe(out_dir: str, seed: int = 0,
                 if not ok:
                     raise RuntimeError(f'cv2 could not encode {name}')
                 write_bytes_atomic(out / name, data.tobytes())
-                rows.append(name + ',' + ','.join(f'{value:.2f}'
-                                                  for value in points.reshape(-1)))
+                rows.append(name + ',' + ','.join(f'{value:.2f}' for value in points.reshape(-1)))
                 counts[expression] += 1
                 image_id += 1
     header = 'path,' + ','.join(f'x{i},y{i}' for i in range(1, 69))

@@ -30,8 +30,7 @@ def make_tiny_ckplus(root: str,
     subjects = [f'S{5 + 5 * i:03d}' for i in range(num_subjects)]
     labels, images = {}, {}
     yy, xx = np.mgrid[:size, :size]
-    centres = [((c + 1) * size // 9, (c * 3 % 7 + 1) * size // 8)
-               for c in range(NUM_CLASSES)]
+    centres = [((c + 1) * size // 9, (c * 3 % 7 + 1) * size // 8) for c in range(NUM_CLASSES)]
     for subject in subjects:
         for c in range(NUM_CLASSES):
             key = f'{subject}_{c + 1:03d}'
@@ -41,9 +40,7 @@ def make_tiny_ckplus(root: str,
             for frame in (7, 8, 9):
                 face = 80 + 100 * blob * frame / 9 + rng.normal(0, 8, blob.shape)
                 name = f'{key}_{frame:08d}.png'
-                cv2.imwrite(
-                    osp.join(root, 'imgs', name),
-                    np.clip(face, 0, 255).astype(np.uint8))
+                cv2.imwrite(osp.join(root, 'imgs', name), np.clip(face, 0, 255).astype(np.uint8))
                 images.setdefault(subject, []).append(name)
     labels[f'{subjects[0]}_099'] = -1  # an unlabelled sequence, as in CK+
     with open(osp.join(root, 'emotion_labels.pkl'), 'wb') as file:
@@ -51,8 +48,7 @@ def make_tiny_ckplus(root: str,
     folds = {k: subjects[k::num_folds] for k in range(num_folds)}
     for k, test_subjects in folds.items():
         for split, members in (('test', test_subjects),
-                               ('train', [s for s in subjects
-                                          if s not in test_subjects])):
+                               ('train', [s for s in subjects if s not in test_subjects])):
             names = [n for s in members for n in images[s]]
             with open(osp.join(root, f'{split}_ids_{k}.csv'), 'w') as file:
                 file.write('\n'.join(names))
@@ -60,9 +56,5 @@ def make_tiny_ckplus(root: str,
         os.makedirs(mask_dir, exist_ok=True)
         for c, (cy, cx) in enumerate(centres):
             blob = np.exp(-((yy - cy)**2 + (xx - cx)**2) / (2 * (size / 8)**2))
-            cv2.imwrite(
-                osp.join(mask_dir, f'{c}.png'), (255 * blob).astype(np.uint8))
-    return dict(
-        images=[n for s in subjects for n in images[s]],
-        labels=labels,
-        folds=folds)
+            cv2.imwrite(osp.join(mask_dir, f'{c}.png'), (255 * blob).astype(np.uint8))
+    return dict(images=[n for s in subjects for n in images[s]], labels=labels, folds=folds)

@@ -102,14 +102,14 @@ def atomic_output_folder(folder: PathLike, replace: bool = False) -> Iterator[Pa
         raise FileExistsError(f'{folder} is not empty; choose an empty or new folder, '
                               'or pass --overwrite to replace it as a whole')
     folder.parent.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f'.{folder.name}.',
-                                     suffix='.partial'))
+    building = Path(
+        tempfile.mkdtemp(dir=folder.parent, prefix=f'.{folder.name}.', suffix='.partial'))
     try:
         yield building
         os.chmod(building, 0o777 & ~_current_umask())
         if folder.exists():
-            old = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f'.{folder.name}.',
-                                        suffix='.old'))
+            old = Path(
+                tempfile.mkdtemp(dir=folder.parent, prefix=f'.{folder.name}.', suffix='.old'))
             os.replace(folder, old / folder.name)
             os.replace(building, folder)
             shutil.rmtree(old)

@@ -23,5 +23,9 @@ def track_progress(items: Iterable[Item],
     Yields:
         The items of ``items``, in order.
     """
-    yield from track(items, description=description, total=total,
-                     console=Console(stderr=True), disable=not enabled)
+    yield from track(
+        items,
+        description=description,
+        total=total,
+        console=Console(stderr=True),
+        disable=not enabled)

@@ -33,15 +33,13 @@ class _RestrictedUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if self._allow_numpy and (module, name) in NUMPY_ARRAY_GLOBALS:
             return super().find_class(module, name)
-        if self._allow_numpy and module == 'numpy.dtypes' and name.endswith(
-                'DType'):
+        if self._allow_numpy and module == 'numpy.dtypes' and name.endswith('DType'):
             return super().find_class(module, name)
         allowed = ('plain containers and numbers, plus numpy arrays'
                    if self._allow_numpy else 'plain containers and numbers')
-        raise UnsafePickleError(
-            f'{self._path}: refusing to unpickle "{module}.{name}"; only '
-            f'{allowed} are allowed. Re-save the file with plain dicts, '
-            'lists, numbers and numpy arrays (or convert it to JSON).')
+        raise UnsafePickleError(f'{self._path}: refusing to unpickle "{module}.{name}"; only '
+                                f'{allowed} are allowed. Re-save the file with plain dicts, '
+                                'lists, numbers and numpy arrays (or convert it to JSON).')
 
 
 def load_restricted_pickle(path: str, allow_numpy: bool = False) -> Any:
@@ -69,7 +67,5 @@ def load_restricted_pickle(path: str, allow_numpy: bool = False) -> Any:
     except UnsafePickleError:
         raise
     except (pickle.UnpicklingError, EOFError, ValueError, TypeError) as err:
-        raise ValueError(
-            f'{path}: not a readable pickle ({err}); expected the dict '
-            'written by the converters or released by the FMPN authors.'
-        ) from err
+        raise ValueError(f'{path}: not a readable pickle ({err}); expected the dict '
+                         'written by the converters or released by the FMPN authors.') from err

@@ -19,7 +19,8 @@ TEXT_COLOUR = (30, 30, 30)
 NO_FACE_COLOUR = (40, 40, 230)
 
 
-def mask_heat_overlay(face_rgb: np.ndarray, motion_mask: np.ndarray,
+def mask_heat_overlay(face_rgb: np.ndarray,
+                      motion_mask: np.ndarray,
                       alpha: float = 0.5) -> np.ndarray:
     """Blend a motion mask, as a JET heat map, over a face.
 
@@ -31,15 +32,13 @@ def mask_heat_overlay(face_rgb: np.ndarray, motion_mask: np.ndarray,
     Returns:
         np.ndarray: ``(H, W, 3)`` uint8 BGR.
     """
-    heat = cv2.applyColorMap(
-        (np.clip(motion_mask, 0, 1) * 255).round().astype(np.uint8),
-        cv2.COLORMAP_JET)
+    heat = cv2.applyColorMap((np.clip(motion_mask, 0, 1) * 255).round().astype(np.uint8),
+                             cv2.COLORMAP_JET)
     face_bgr = cv2.cvtColor(face_rgb, cv2.COLOR_RGB2BGR)
     return cv2.addWeighted(heat, alpha, face_bgr, 1 - alpha, 0)
 
 
-def draw_face_region(image: np.ndarray, result: dict,
-                     thickness: int = 2) -> None:
+def draw_face_region(image: np.ndarray, result: dict, thickness: int = 2) -> None:
     """Draw, in place, the aligned crop's outline, the five points and the
     predicted class with its probability.
 
@@ -52,19 +51,15 @@ def draw_face_region(image: np.ndarray, result: dict,
     cv2.polylines(image, [corners], True, FACE_COLOUR, thickness, cv2.LINE_AA)
     if result['five_points'] is not None:
         for x, y in np.round(result['five_points']).astype(int):
-            cv2.circle(image, (int(x), int(y)), thickness + 1, FACE_COLOUR, -1,
-                       cv2.LINE_AA)
+            cv2.circle(image, (int(x), int(y)), thickness + 1, FACE_COLOUR, -1, cv2.LINE_AA)
     label = (f"{result['pred_class']} "
              f"{100 * result['pred_scores'][result['pred_label']]:.0f}%")
     scale = max(image.shape[0] / 600, 0.5)
-    (width, height), baseline = cv2.getTextSize(label, FONT, scale,
-                                                thickness)
+    (width, height), baseline = cv2.getTextSize(label, FONT, scale, thickness)
     x = int(corners[:, 0].min())
     y = max(int(corners[:, 1].min()) - baseline - 4, height + 2)
-    cv2.rectangle(image, (x, y - height - 4), (x + width + 4, y + baseline),
-                  FACE_COLOUR, -1)
-    cv2.putText(image, label, (x + 2, y), FONT, scale, (0, 0, 0), thickness,
-                cv2.LINE_AA)
+    cv2.rectangle(image, (x, y - height - 4), (x + width + 4, y + baseline), FACE_COLOUR, -1)
+    cv2.putText(image, label, (x + 2, y), FONT, scale, (0, 0, 0), thickness, cv2.LINE_AA)
 
 
 def probability_bars(classes: Sequence[str], scores: np.ndarray, width: int,
@@ -83,8 +78,7 @@ def probability_bars(classes: Sequence[str], scores: np.ndarray, width: int,
     chart = np.full((height, width, 3), BACKGROUND, np.uint8)
     row = height / max(len(classes), 1)
     scale = min(row / 30, 0.6)
-    name_width = max(cv2.getTextSize(name, FONT, scale, 1)[0][0]
-                     for name in classes) + 8
+    name_width = max(cv2.getTextSize(name, FONT, scale, 1)[0][0] for name in classes) + 8
     value_width = cv2.getTextSize('100%', FONT, scale, 1)[0][0] + 8
     bar_space = max(width - name_width - value_width, 1)
     top = int(np.argmax(scores))
@@ -92,22 +86,19 @@ def probability_bars(classes: Sequence[str], scores: np.ndarray, width: int,
         y0 = int(index * row + row * 0.15)
         y1 = int((index + 1) * row - row * 0.15)
         baseline_y = (y0 + y1) // 2 + int(row * 0.15)
-        cv2.putText(chart, name, (4, baseline_y), FONT, scale, TEXT_COLOUR, 1,
-                    cv2.LINE_AA)
+        cv2.putText(chart, name, (4, baseline_y), FONT, scale, TEXT_COLOUR, 1, cv2.LINE_AA)
         bar_end = name_width + int(round(bar_space * float(score)))
         cv2.rectangle(chart, (name_width, y0), (bar_end, y1),
                       TOP_BAR_COLOUR if index == top else BAR_COLOUR, -1)
-        cv2.putText(chart, f'{100 * float(score):.0f}%', (bar_end + 4,
-                                                          baseline_y), FONT,
-                    scale, TEXT_COLOUR, 1, cv2.LINE_AA)
+        cv2.putText(chart, f'{100 * float(score):.0f}%', (bar_end + 4, baseline_y), FONT, scale,
+                    TEXT_COLOUR, 1, cv2.LINE_AA)
     return chart
 
 
 def _titled(panel: np.ndarray, title: str, side: int) -> np.ndarray:
     panel = cv2.resize(panel, (side, side), interpolation=cv2.INTER_LINEAR)
     header = np.full((24, side, 3), BACKGROUND, np.uint8)
-    cv2.putText(header, title, (4, 17), FONT, 0.5, TEXT_COLOUR, 1,
-                cv2.LINE_AA)
+    cv2.putText(header, title, (4, 17), FONT, 0.5, TEXT_COLOUR, 1, cv2.LINE_AA)
     return np.vstack([header, panel])
 
 
@@ -131,23 +122,18 @@ def render_prediction(image: np.ndarray,
         np.ndarray: ``(height, W', 3)`` uint8 BGR figure.
     """
     annotated = image.copy()
-    draw_face_region(annotated, result,
-                     thickness=max(1, round(image.shape[0] / 300)))
+    draw_face_region(annotated, result, thickness=max(1, round(image.shape[0] / 300)))
     annotated = cv2.resize(
-        annotated, (max(1, round(image.shape[1] * height / image.shape[0])),
-                    height),
+        annotated, (max(1, round(image.shape[1] * height / image.shape[0])), height),
         interpolation=cv2.INTER_AREA)
     side = (height - 24) // 2
     panels = [
-        _titled(mask_heat_overlay(result['face'], result['motion_mask']),
-                'face + motion mask', side)
+        _titled(
+            mask_heat_overlay(result['face'], result['motion_mask']), 'face + motion mask', side)
     ]
     if result['fused_image'] is not None:
-        fused = (np.clip(result['fused_image'], 0, 1) * 255).round().astype(
-            np.uint8)
-        panels.append(
-            _titled(cv2.cvtColor(fused, cv2.COLOR_RGB2BGR), 'fused image',
-                    side))
+        fused = (np.clip(result['fused_image'], 0, 1) * 255).round().astype(np.uint8)
+        panels.append(_titled(cv2.cvtColor(fused, cv2.COLOR_RGB2BGR), 'fused image', side))
     top_row = np.hstack(panels)
     bars = probability_bars(classes, result['pred_scores'], top_row.shape[1],
                             height - top_row.shape[0])
@@ -155,8 +141,8 @@ def render_prediction(image: np.ndarray,
     return np.hstack([annotated, separator, np.vstack([top_row, bars])])
 
 
-def annotate_frame(frame: np.ndarray, result: dict,
-                   classes, frames_per_second: float) -> np.ndarray:
+def annotate_frame(frame: np.ndarray, result: dict, classes,
+                   frames_per_second: float) -> np.ndarray:
     """Draw one prediction onto a copy of its frame.
 
     Args:
@@ -175,19 +161,14 @@ def annotate_frame(frame: np.ndarray, result: dict,
     if result['error'] is None:
         draw_face_region(annotated, result, max(1, round(height / 360)))
         inset = max(width // 5, 48)
-        bars = probability_bars(classes, result['pred_scores'], inset,
-                                min(inset, height // 2))
+        bars = probability_bars(classes, result['pred_scores'], inset, min(inset, height // 2))
         annotated[:bars.shape[0], width - inset:] = bars
-        mask = cv2.resize(
-            mask_heat_overlay(result['face'], result['motion_mask']),
-            (inset, inset))
+        mask = cv2.resize(mask_heat_overlay(result['face'], result['motion_mask']), (inset, inset))
         top = min(bars.shape[0], height - inset)
         annotated[top:top + inset, width - inset:] = mask
     else:
-        cv2.putText(annotated, 'no face', (8, int(70 * scale)),
-                    cv2.FONT_HERSHEY_SIMPLEX, scale, NO_FACE_COLOUR, 2,
-                    cv2.LINE_AA)
-    cv2.putText(annotated, f'{frames_per_second:.1f} fps',
-                (8, int(30 * scale)), cv2.FONT_HERSHEY_SIMPLEX, scale,
-                (255, 255, 255), 2, cv2.LINE_AA)
+        cv2.putText(annotated, 'no face', (8, int(70 * scale)), cv2.FONT_HERSHEY_SIMPLEX, scale,
+                    NO_FACE_COLOUR, 2, cv2.LINE_AA)
+    cv2.putText(annotated, f'{frames_per_second:.1f} fps', (8, int(30 * scale)),
+                cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 255), 2, cv2.LINE_AA)
     return annotated

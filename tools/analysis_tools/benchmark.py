@@ -40,6 +40,8 @@ from mmengine.config import Config, ConfigDict, DictAction
 from mmengine.logging import MMLogger
 from mmengine.optim import OptimWrapper, build_optim_wrapper
 from mmengine.registry import init_default_scope
+from mmpretrain.registry import MODELS
+from mmpretrain.structures import DataSample
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -48,16 +50,16 @@ from torch.profiler import ProfilerActivity, profile
 import mmfmpn  # noqa: F401  registers the FMPN modules
 from mmfmpn.models.classifiers.fmpn import IMAGENET_MEAN, IMAGENET_STD
 from mmfmpn.utils.file_io import write_text_atomic
-from mmpretrain.registry import MODELS
-from mmpretrain.structures import DataSample
 
 #: The two models every measurement compares, in this order.
 MODEL_NAMES = ('fmpn', 'bare')
 #: How peak memory is measured on each device type.
 MEMORY_METHODS = {
-    'cuda': 'torch.cuda.max_memory_allocated during one step, minus what '
+    'cuda':
+    'torch.cuda.max_memory_allocated during one step, minus what '
     'was allocated before it',
-    'cpu': 'peak of live tensor memory during one step, from torch.profiler '
+    'cpu':
+    'peak of live tensor memory during one step, from torch.profiler '
     'allocation events at operator granularity (temporary buffers freed '
     'inside an operator are not seen)',
 }
@@ -79,8 +81,7 @@ def find_input_size(cfg: Config) -> Tuple[int, int]:
         ValueError: The test pipeline has neither a crop nor a fixed resize.
     """
     dataloader = cfg.get('test_dataloader') or {}
-    pipeline = (dataloader.get('dataset') or {}).get('pipeline') or cfg.get(
-        'test_pipeline') or []
+    pipeline = (dataloader.get('dataset') or {}).get('pipeline') or cfg.get('test_pipeline') or []
     crops, scales = [], []
 
     def visit(transform):
@@ -93,16 +94,14 @@ def find_input_size(cfg: Config) -> Tuple[int, int]:
             if transform.get('type') == 'Resize' and 'scale' in transform:
                 # mmcv's Resize scale is (width, height).
                 scale = transform['scale']
-                scales.append(scale if isinstance(scale, int) else
-                              (scale[1], scale[0]))
+                scales.append(scale if isinstance(scale, int) else (scale[1], scale[0]))
             visit(transform.get('transforms', []))
 
     visit(pipeline)
     sizes = crops or scales
     if not sizes:
-        raise ValueError(
-            f'{cfg.filename}: the test pipeline has no crop_size nor Resize '
-            'scale to take the input size from; pass --input-size.')
+        raise ValueError(f'{cfg.filename}: the test pipeline has no crop_size nor Resize '
+                         'scale to take the input size from; pass --input-size.')
     size = sizes[-1]
     return (size, size) if isinstance(size, int) else tuple(size)
 
@@ -126,9 +125,8 @@ def build_fmpn_and_bare(model_cfg: dict) -> Tuple[nn.Module, nn.Module]:
     """
     fmpn_cfg = copy.deepcopy(ConfigDict(model_cfg))
     if fmpn_cfg.get('type') != 'FMPNClassifier':
-        raise ValueError(
-            'The benchmark compares an FMPNClassifier with its bare '
-            f'classifier; model.type is {fmpn_cfg.get("type")}.')
+        raise ValueError('The benchmark compares an FMPNClassifier with its bare '
+                         f'classifier; model.type is {fmpn_cfg.get("type")}.')
     fmpn_cfg.init_cfg = None
     fmpn_cfg.pretrained = None
     fmpn_cfg.backbone.init_cfg = None
@@ -139,15 +137,11 @@ def build_fmpn_and_bare(model_cfg: dict) -> Tuple[nn.Module, nn.Module]:
         backbone=copy.deepcopy(fmpn_cfg.backbone),
         neck=copy.deepcopy(fmpn_cfg.get('neck')),
         head=copy.deepcopy(fmpn_cfg.get('head')),
-        data_preprocessor=dict(
-            type='ClsDataPreprocessor', mean=mean, std=std, to_rgb=True))
+        data_preprocessor=dict(type='ClsDataPreprocessor', mean=mean, std=std, to_rgb=True))
     return MODELS.build(fmpn_cfg), MODELS.build(bare_cfg)
 
 
-def make_batch(batch_size: int,
-               input_size: Sequence[int],
-               num_classes: int,
-               seed: int = 0) -> dict:
+def make_batch(batch_size: int, input_size: Sequence[int], num_classes: int, seed: int = 0) -> dict:
     """A random dataloader batch, as the FMPN train pipeline packs it.
 
     Args:
@@ -166,19 +160,16 @@ def make_batch(batch_size: int,
     inputs, data_samples = [], []
     for _ in range(batch_size):
         inputs.append(
-            torch.randint(0, 256, (3, height, width), generator=generator,
-                          dtype=torch.uint8))
+            torch.randint(0, 256, (3, height, width), generator=generator, dtype=torch.uint8))
         sample = DataSample().set_gt_label(
             int(torch.randint(num_classes, (1, ), generator=generator)))
         sample.gt_motion_mask = torch.randint(
-            0, 256, (1, height, width), generator=generator,
-            dtype=torch.uint8)
+            0, 256, (1, height, width), generator=generator, dtype=torch.uint8)
         data_samples.append(sample)
     return dict(inputs=inputs, data_samples=data_samples)
 
 
-def part_complexity(fmpn: nn.Module, bare: nn.Module,
-                    input_size: Sequence[int]) -> Dict[str, dict]:
+def part_complexity(fmpn: nn.Module, bare: nn.Module, input_size: Sequence[int]) -> Dict[str, dict]:
     """Parameters and FLOPs of one image through each part of the FMPN.
 
     FLOPs follow mmengine's (fvcore's) convention: one multiply-add counts
@@ -209,8 +200,7 @@ def part_complexity(fmpn: nn.Module, bare: nn.Module,
         analyzer = FlopAnalyzer(module, inputs)
         analyzer.unsupported_ops_warnings(False)
         analyzer.uncalled_modules_warnings(False)
-        result[name] = dict(
-            params=parameter_count(module)[''], flops=analyzer.total())
+        result[name] = dict(params=parameter_count(module)[''], flops=analyzer.total())
         module.train(was_training)
     result['fmpn_total'] = {
         key: sum(result[name][key] for name in parts)
@@ -236,8 +226,8 @@ def autocast_context(device: str, amp: bool):
     return torch.autocast(device_type=device, dtype=dtype)
 
 
-def build_benchmark_optim_wrapper(model: nn.Module, optim_wrapper_cfg: dict,
-                                  device: str, amp: bool) -> OptimWrapper:
+def build_benchmark_optim_wrapper(model: nn.Module, optim_wrapper_cfg: dict, device: str,
+                                  amp: bool) -> OptimWrapper:
     """The config's optimiser for ``model``.
 
     With AMP on CUDA it is an ``AmpOptimWrapper`` (fp16 autocast and loss
@@ -256,8 +246,7 @@ def build_benchmark_optim_wrapper(model: nn.Module, optim_wrapper_cfg: dict,
         OptimWrapper: The optimiser wrapper.
     """
     cfg = copy.deepcopy(ConfigDict(optim_wrapper_cfg))
-    cfg.type = 'AmpOptimWrapper' if (amp and device == 'cuda') else (
-        'OptimWrapper')
+    cfg.type = 'AmpOptimWrapper' if (amp and device == 'cuda') else ('OptimWrapper')
     # The constructor logs every parameter's paramwise options at INFO.
     logger = MMLogger.get_current_instance()
     level = logger.level
@@ -268,18 +257,15 @@ def build_benchmark_optim_wrapper(model: nn.Module, optim_wrapper_cfg: dict,
         logger.setLevel(level)
 
 
-def _prepare(model: nn.Module, data: dict, training: bool,
-             channels_last: bool) -> dict:
+def _prepare(model: nn.Module, data: dict, training: bool, channels_last: bool) -> dict:
     data = model.data_preprocessor(data, training)
     if channels_last:
-        data['inputs'] = data['inputs'].contiguous(
-            memory_format=torch.channels_last)
+        data['inputs'] = data['inputs'].contiguous(memory_format=torch.channels_last)
     return data
 
 
-def make_train_step(model: nn.Module, optim_wrapper: OptimWrapper,
-                    batch: dict, device: str, amp: bool,
-                    channels_last: bool) -> Callable[[], None]:
+def make_train_step(model: nn.Module, optim_wrapper: OptimWrapper, batch: dict, device: str,
+                    amp: bool, channels_last: bool) -> Callable[[], None]:
     """One training iteration as ``BaseModel.train_step`` runs it: data
     preprocessor, forward in ``loss`` mode,
     backward and optimiser step.
@@ -307,8 +293,8 @@ def make_train_step(model: nn.Module, optim_wrapper: OptimWrapper,
     return train_step
 
 
-def make_inference_step(model: nn.Module, batch: dict, device: str,
-                        amp: bool, channels_last: bool) -> Callable[[], None]:
+def make_inference_step(model: nn.Module, batch: dict, device: str, amp: bool,
+                        channels_last: bool) -> Callable[[], None]:
     """One ``predict`` forward of a batch, as ``BaseModel.test_step`` runs
     it under the test loop's ``no_grad``.
 
@@ -321,9 +307,7 @@ def make_inference_step(model: nn.Module, batch: dict, device: str,
     def inference_step():
         # ``predict`` writes its results into the data samples: give it new
         # ones, as a test loop does (a compiled model would recompile).
-        fresh = dict(
-            batch,
-            data_samples=[sample.clone() for sample in batch['data_samples']])
+        fresh = dict(batch, data_samples=[sample.clone() for sample in batch['data_samples']])
         with torch.no_grad(), autocast_context(device, amp):
             data = _prepare(model, fresh, False, channels_last)
             model(**data, mode='predict')
@@ -331,12 +315,12 @@ def make_inference_step(model: nn.Module, batch: dict, device: str,
     return inference_step
 
 
-def time_interleaved(steps: Dict[str, Callable[[], None]],
-                     num_steps: int,
-                     warmup: int,
-                     device: str,
-                     progress: Optional[Callable[[], None]] = None
-                     ) -> Dict[str, Dict[str, List[float]]]:
+def time_interleaved(
+        steps: Dict[str, Callable[[], None]],
+        num_steps: int,
+        warmup: int,
+        device: str,
+        progress: Optional[Callable[[], None]] = None) -> Dict[str, Dict[str, List[float]]]:
     """Time several step functions in alternating order (A B, B A, ...), so
     that drifting machine load hits all of them alike.
 
@@ -396,8 +380,7 @@ def peak_step_memory(step: Callable[[], None], device: str) -> int:
         step()
         torch.cuda.synchronize()
         return torch.cuda.max_memory_allocated() - before
-    with profile(activities=[ProfilerActivity.CPU],
-                 profile_memory=True) as profiler:
+    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as profiler:
         step()
     live = peak = 0
     for event in sorted(profiler.events(), key=lambda e: e.time_range.start):
@@ -406,56 +389,69 @@ def peak_step_memory(step: Callable[[], None], device: str) -> int:
     return peak
 
 
-def median_ratio(numerators: Sequence[float],
-                 denominators: Sequence[float]) -> float:
+def median_ratio(numerators: Sequence[float], denominators: Sequence[float]) -> float:
     """Median of the paired ratios: each round's ``fmpn`` time over its
     ``bare`` time, robust to load that changes between rounds."""
     return statistics.median(a / b for a, b in zip(numerators, denominators))
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description='Time and size an FMPN config against the same '
-        'classifier without the motion prior.')
+    parser = argparse.ArgumentParser(description='Time and size an FMPN config against the same '
+                                     'classifier without the motion prior.')
     parser.add_argument('config', help='an FMPNClassifier config file')
-    parser.add_argument('--batch-size', type=int, default=4,
-                        help='images per step (default: 4)')
-    parser.add_argument('--steps', type=int, default=5,
-                        help='timed steps of each model, for training and '
-                        'for inference (default: 5)')
-    parser.add_argument('--warmup', type=int, default=1,
-                        help='untimed steps of each model first (default: 1)')
+    parser.add_argument('--batch-size', type=int, default=4, help='images per step (default: 4)')
     parser.add_argument(
-        '--input-size', type=int, nargs='+', metavar='SIZE',
+        '--steps',
+        type=int,
+        default=5,
+        help='timed steps of each model, for training and '
+        'for inference (default: 5)')
+    parser.add_argument(
+        '--warmup', type=int, default=1, help='untimed steps of each model first (default: 1)')
+    parser.add_argument(
+        '--input-size',
+        type=int,
+        nargs='+',
+        metavar='SIZE',
         help='input HEIGHT [WIDTH] (default: the crop of the test pipeline)')
     parser.add_argument(
-        '--device', choices=['cpu', 'cuda'],
+        '--device',
+        choices=['cpu', 'cuda'],
         default='cuda' if torch.cuda.is_available() else 'cpu',
         help='default: cuda if available, else cpu')
     parser.add_argument(
-        '--threads', type=int,
+        '--threads',
+        type=int,
         help="CPU threads of torch (default: torch's own); on a CPU shared "
         'with other jobs, 1 gives the steadiest figures')
-    parser.add_argument('--amp', action='store_true',
-                        help='mixed precision: fp16 with loss scaling on '
-                        'CUDA, bf16 autocast on CPU (slow on CPUs without '
-                        'native bf16)')
-    parser.add_argument('--channels-last', action='store_true',
-                        help='channels-last weights and inputs')
     parser.add_argument(
-        '--compile', nargs='?', const='inductor', metavar='BACKEND',
+        '--amp',
+        action='store_true',
+        help='mixed precision: fp16 with loss scaling on '
+        'CUDA, bf16 autocast on CPU (slow on CPUs without '
+        'native bf16)')
+    parser.add_argument(
+        '--channels-last', action='store_true', help='channels-last weights and inputs')
+    parser.add_argument(
+        '--compile',
+        nargs='?',
+        const='inductor',
+        metavar='BACKEND',
         help='torch.compile both models first (backend default: inductor), '
         "as mmengine's compile=True does for training; the warm-up steps "
         'take the compilation')
-    parser.add_argument('--no-memory', action='store_true',
-                        help='skip the peak-memory step (on CPU it runs '
-                        'under torch.profiler, slowly)')
-    parser.add_argument('--no-complexity', action='store_true',
-                        help='skip counting parameters and FLOPs')
-    parser.add_argument('--json', metavar='OUT',
-                        help='also write the results to this JSON file')
     parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
+        '--no-memory',
+        action='store_true',
+        help='skip the peak-memory step (on CPU it runs '
+        'under torch.profiler, slowly)')
+    parser.add_argument(
+        '--no-complexity', action='store_true', help='skip counting parameters and FLOPs')
+    parser.add_argument('--json', metavar='OUT', help='also write the results to this JSON file')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
         help='override config settings, e.g. '
         'model.mask_generator.working_size=70')
     args = parser.parse_args(argv)
@@ -485,12 +481,10 @@ def run_benchmark(args: argparse.Namespace) -> dict:
         input_size = (args.input_size[0], args.input_size[-1])
     fmpn, bare = build_fmpn_and_bare(cfg.model)
     models = dict(fmpn=fmpn, bare=bare)
-    complexity = None if args.no_complexity else part_complexity(
-        fmpn, bare, input_size)
+    complexity = None if args.no_complexity else part_complexity(fmpn, bare, input_size)
 
     # Inception V3 classifies inside its backbone; other heads do it.
-    num_classes = (cfg.model.head.get('num_classes')
-                   or cfg.model.backbone.get('num_classes'))
+    num_classes = (cfg.model.head.get('num_classes') or cfg.model.backbone.get('num_classes'))
     batch = make_batch(args.batch_size, input_size, num_classes)
     for model in models.values():
         model.to(args.device)
@@ -498,51 +492,45 @@ def run_benchmark(args: argparse.Namespace) -> dict:
             model.to(memory_format=torch.channels_last)
     # Compiled wrappers share the modules' parameters and train/eval flags.
     callables = {
-        name: torch.compile(model, backend=args.compile)
-        if args.compile else model
+        name: torch.compile(model, backend=args.compile) if args.compile else model
         for name, model in models.items()
     }
     train_steps = {
-        name: make_train_step(
+        name:
+        make_train_step(
             callables[name],
-            build_benchmark_optim_wrapper(model, cfg.optim_wrapper,
-                                          args.device, args.amp), batch,
+            build_benchmark_optim_wrapper(model, cfg.optim_wrapper, args.device, args.amp), batch,
             args.device, args.amp, args.channels_last)
         for name, model in models.items()
     }
     inference_steps = {
-        name: make_inference_step(callables[name], batch, args.device,
-                                  args.amp, args.channels_last)
+        name: make_inference_step(callables[name], batch, args.device, args.amp, args.channels_last)
         for name in models
     }
 
     results = {name: dict() for name in MODEL_NAMES}
     ratios = dict()
     with Progress(console=Console(stderr=True), transient=True) as progress:
-        for mode, steps in (('train', train_steps),
-                            ('inference', inference_steps)):
+        for mode, steps in (('train', train_steps), ('inference', inference_steps)):
             for model in models.values():
                 model.train(mode == 'train')
-            task = progress.add_task(
-                f'{mode} steps', total=args.warmup + args.steps)
-            seconds = time_interleaved(
-                steps, args.steps, args.warmup, args.device,
-                lambda: progress.advance(task))
+            task = progress.add_task(f'{mode} steps', total=args.warmup + args.steps)
+            seconds = time_interleaved(steps, args.steps, args.warmup, args.device,
+                                       lambda: progress.advance(task))
             for name in MODEL_NAMES:
-                results[name].update(summarize_model(
-                    mode, seconds[name], args.batch_size))
+                results[name].update(summarize_model(mode, seconds[name], args.batch_size))
                 if not args.no_memory:
                     results[name][f'{mode}_peak_memory_mb'] = peak_step_memory(
                         steps[name], args.device) / 2**20
             for clock in ('wall', 'cpu'):
-                ratios[f'{mode}_step_{clock}_ratio'] = median_ratio(
-                    seconds['fmpn'][clock], seconds['bare'][clock])
+                ratios[f'{mode}_step_{clock}_ratio'] = median_ratio(seconds['fmpn'][clock],
+                                                                    seconds['bare'][clock])
 
     return dict(
         config=args.config,
         device=args.device,
-        device_name=(torch.cuda.get_device_name() if args.device == 'cuda'
-                     else platform.processor() or platform.machine()),
+        device_name=(torch.cuda.get_device_name()
+                     if args.device == 'cuda' else platform.processor() or platform.machine()),
         torch_threads=torch.get_num_threads(),
         torch_version=torch.__version__,
         batch_size=args.batch_size,
@@ -575,16 +563,14 @@ def summarize_model(mode: str, seconds: dict, batch_size: int) -> dict:
         summary[f'{mode}_step_{clock}_s'] = statistics.median(seconds[clock])
         summary[f'{mode}_step_{clock}_s_all'] = seconds[clock]
     if mode == 'inference':
-        summary['inference_img_per_s'] = (
-            batch_size / summary['inference_step_wall_s'])
+        summary['inference_img_per_s'] = (batch_size / summary['inference_step_wall_s'])
     return summary
 
 
 def print_report(result: dict, console: Console) -> None:
     """Print the timing table and the per-part complexity table."""
     precision = 'AMP' if result['amp'] else 'fp32'
-    compiled = (f'  compiled ({result["compile"]})'
-                if result.get('compile') else '')
+    compiled = (f'  compiled ({result["compile"]})' if result.get('compile') else '')
     title = (f'{result["config"]}  '
              f'{result["input_size"][0]}x{result["input_size"][1]}  '
              f'batch {result["batch_size"]}  {result["device"]} '
@@ -601,16 +587,14 @@ def print_report(result: dict, console: Console) -> None:
     for mode in ('train', 'inference'):
         for clock in clocks:
             key = f'{mode}_step_{clock}_s'
-            table.add_row(f'{mode} step, {clock} (s)', f'{fmpn[key]:.3f}',
-                          f'{bare[key]:.3f}',
+            table.add_row(f'{mode} step, {clock} (s)', f'{fmpn[key]:.3f}', f'{bare[key]:.3f}',
                           f'{result[f"{mode}_step_{clock}_ratio"]:.2f}x')
     table.add_row('inference (img/s)', f'{fmpn["inference_img_per_s"]:.1f}',
                   f'{bare["inference_img_per_s"]:.1f}', '')
     for mode in ('train', 'inference'):
         key = f'{mode}_peak_memory_mb'
         if key in fmpn:
-            table.add_row(f'{mode} peak memory (MB)', f'{fmpn[key]:.1f}',
-                          f'{bare[key]:.1f}',
+            table.add_row(f'{mode} peak memory (MB)', f'{fmpn[key]:.1f}', f'{bare[key]:.1f}',
                           f'{fmpn[key] / max(bare[key], 1e-9):.2f}x')
     console.print(table)
     if result['memory_method']:
@@ -621,16 +605,16 @@ def print_report(result: dict, console: Console) -> None:
         parts = Table(title='Parameters and FLOPs per image '
                       '(a multiply-add is one FLOP)')
         for column in ('part', 'params (M)', 'GFLOPs', 'share of FLOPs'):
-            parts.add_column(column, justify='left' if column == 'part'
-                             else 'right')
+            parts.add_column(column, justify='left' if column == 'part' else 'right')
         total = result['complexity']['fmpn_total']['flops']
-        labels = dict(mask_generator='mask generator', fusion='fusion net',
-                      classifier='backbone + neck + head',
-                      fmpn_total='FMPN total')
+        labels = dict(
+            mask_generator='mask generator',
+            fusion='fusion net',
+            classifier='backbone + neck + head',
+            fmpn_total='FMPN total')
         for name, label in labels.items():
             part = result['complexity'][name]
-            parts.add_row(label, f'{part["params"] / 1e6:.3f}',
-                          f'{part["flops"] / 1e9:.3f}',
+            parts.add_row(label, f'{part["params"] / 1e6:.3f}', f'{part["flops"] / 1e9:.3f}',
                           f'{100 * part["flops"] / total:.1f}%')
         console.print(parts)
 

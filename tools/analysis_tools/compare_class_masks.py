@@ -20,8 +20,7 @@ import numpy as np
 
 from mmfmpn.datasets.annotation_file import read_annotation_file
 from mmfmpn.masks.image_io import read_gray_image, write_png_atomic
-from mmfmpn.masks.motion_masks import (class_motion_masks,
-                                       motion_mask_montage)
+from mmfmpn.masks.motion_masks import class_motion_masks, motion_mask_montage
 
 
 def dataset_class_mask(data_root: Path, class_name: str) -> Tuple[np.ndarray, int]:
@@ -37,14 +36,15 @@ def dataset_class_mask(data_root: Path, class_name: str) -> Tuple[np.ndarray, in
     Raises:
         ValueError: No row of that class has a neutral face.
     """
-    rows = [row for row in read_annotation_file(data_root / 'annotations.csv')
-            if row.label == class_name and row.neutral]
+    rows = [
+        row for row in read_annotation_file(data_root / 'annotations.csv')
+        if row.label == class_name and row.neutral
+    ]
     if not rows:
         raise ValueError(f'{data_root / "annotations.csv"}: no {class_name!r} row with '
                          'a neutral face; Eq. 1 needs expressive/neutral pairs')
     masks = class_motion_masks([data_root / row.image for row in rows],
-                               [data_root / row.neutral for row in rows],
-                               [0] * len(rows),
+                               [data_root / row.neutral for row in rows], [0] * len(rows),
                                num_classes=1,
                                class_names=[class_name],
                                split_name=str(data_root))
@@ -62,20 +62,24 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         metavar='TITLE=SOURCE',
         help='a mask PNG, or a converted dataset folder (its Eq. 1 mask of '
         '--class-name); repeat for each panel')
-    parser.add_argument('--class-name', default='happy',
-                        help='class of the dataset-folder panels (default: '
-                        '%(default)s)')
-    parser.add_argument('--tile-size', type=int, default=140,
-                        help='side of each tile in pixels (default: %(default)s)')
-    parser.add_argument('--caption', default='',
-                        help='a line under the tiles, e.g. the attribution of the photos')
+    parser.add_argument(
+        '--class-name',
+        default='happy',
+        help='class of the dataset-folder panels (default: '
+        '%(default)s)')
+    parser.add_argument(
+        '--tile-size',
+        type=int,
+        default=140,
+        help='side of each tile in pixels (default: %(default)s)')
+    parser.add_argument(
+        '--caption', default='', help='a line under the tiles, e.g. the attribution of the photos')
     return parser.parse_args(argv)
 
 
 def _caption_strip(width: int, text: str) -> np.ndarray:
     strip = np.zeros((20, width), dtype=np.uint8)
-    cv2.putText(strip, text, (4, 14), cv2.FONT_HERSHEY_SIMPLEX, 0.33, 255, 1,
-                cv2.LINE_AA)
+    cv2.putText(strip, text, (4, 14), cv2.FONT_HERSHEY_SIMPLEX, 0.33, 255, 1, cv2.LINE_AA)
     return strip
 
 
@@ -104,8 +108,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         titles.append(title)
         # Sources may differ in size (crop sizes); show them at the first one's.
         if masks and mask.shape != masks[0].shape:
-            mask = cv2.resize(mask, masks[0].shape[::-1],
-                              interpolation=cv2.INTER_AREA)
+            mask = cv2.resize(mask, masks[0].shape[::-1], interpolation=cv2.INTER_AREA)
         masks.append(mask)
     figure = motion_mask_montage(np.stack(masks), titles, tile_size=args.tile_size)
     if args.caption:

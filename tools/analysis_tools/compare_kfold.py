@@ -13,8 +13,8 @@ import json
 from pathlib import Path
 from typing import List, Optional
 
-from mmfmpn.evaluation.fold_comparison import (
-    comparison_markdown, compare_fold_summaries, load_kfold_summary)
+from mmfmpn.evaluation.fold_comparison import (compare_fold_summaries, comparison_markdown,
+                                               load_kfold_summary)
 from mmfmpn.utils.file_io import write_text_atomic
 
 
@@ -23,10 +23,14 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument('baseline', help='k-fold work dir or summary.json')
     parser.add_argument('candidate', help='k-fold work dir or summary.json')
     parser.add_argument(
-        '--names', nargs=2, default=['baseline', 'candidate'],
-        metavar=('BASELINE', 'CANDIDATE'), help='names in the table')
-    parser.add_argument('--out', help='also write the comparison (.md or '
-                        '.json)')
+        '--names',
+        nargs=2,
+        default=['baseline', 'candidate'],
+        metavar=('BASELINE', 'CANDIDATE'),
+        help='names in the table')
+    parser.add_argument(
+        '--out', help='also write the comparison (.md or '
+        '.json)')
     return parser.parse_args(argv)
 
 
@@ -36,15 +40,15 @@ def main(argv: Optional[List[str]] = None) -> None:
         raise SystemExit(f'--out {args.out}: use a .md or .json file.')
     try:
         comparison = compare_fold_summaries(
-            load_kfold_summary(args.baseline),
-            load_kfold_summary(args.candidate))
+            load_kfold_summary(args.baseline), load_kfold_summary(args.candidate))
     except (FileNotFoundError, ValueError) as error:
         raise SystemExit(f'error: {error}')
     markdown = comparison_markdown(comparison, args.names)
     print(markdown, end='')
     if args.out:
-        text = (json.dumps(dict(names=args.names, **comparison), indent=2)
-                if args.out.endswith('.json') else markdown)
+        text = (
+            json.dumps(dict(names=args.names, **comparison), indent=2)
+            if args.out.endswith('.json') else markdown)
         write_text_atomic(args.out, text)
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from mmfmpn.apis import FMPNInferencer
-from mmfmpn.synthesis.real_faces.london_assets import HELD_OUT_SUBJECTS
 from mmfmpn.evaluation.smile_check import PairScores, smile_check_summary
+from mmfmpn.synthesis.real_faces.london_assets import HELD_OUT_SUBJECTS
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -28,12 +28,17 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         description='Smile-vs-neutral AUC of P(happy) on real London photo pairs.')
     parser.add_argument('config', help='the config the checkpoint was trained with')
     parser.add_argument('checkpoint', help='the checkpoint')
-    parser.add_argument('--london-root', type=Path,
-                        default=Path('../shared/reference/london-faces'),
-                        help='folder with annotations.json, neutral/ and smiling/')
-    parser.add_argument('--subjects', nargs='+', default=list(HELD_OUT_SUBJECTS),
-                        help='people to score (default: the held-out '
-                        f'{" ".join(HELD_OUT_SUBJECTS)})')
+    parser.add_argument(
+        '--london-root',
+        type=Path,
+        default=Path('../shared/reference/london-faces'),
+        help='folder with annotations.json, neutral/ and smiling/')
+    parser.add_argument(
+        '--subjects',
+        nargs='+',
+        default=list(HELD_OUT_SUBJECTS),
+        help='people to score (default: the held-out '
+        f'{" ".join(HELD_OUT_SUBJECTS)})')
     parser.add_argument('--json', type=Path, help='also write the figures and scores here')
     return parser.parse_args(argv)
 
@@ -44,27 +49,30 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not index.is_file():
         print(f'error: {index}: missing; pass --london-root', file=sys.stderr)
         return 2
-    people = {str(person['subject']): person
-              for person in json.loads(index.read_text(encoding='utf-8'))}
+    people = {
+        str(person['subject']): person
+        for person in json.loads(index.read_text(encoding='utf-8'))
+    }
     unknown = sorted(set(args.subjects) - set(people))
     if unknown:
         print(f'error: subjects {unknown} are not in {index}', file=sys.stderr)
         return 2
-    inferencer = FMPNInferencer(args.config, args.checkpoint, face_source='detector',
-                                largest_face=True)
+    inferencer = FMPNInferencer(
+        args.config, args.checkpoint, face_source='detector', largest_face=True)
     happy = inferencer.classes.index('happy')
     pairs = []
     for subject in args.subjects:
-        results = inferencer([str(args.london_root / people[subject][kind])
-                              for kind in ('neutral', 'smiling')])
+        results = inferencer(
+            [str(args.london_root / people[subject][kind]) for kind in ('neutral', 'smiling')])
         failed = [result for result in results if result['error']]
         if failed:
             print(f"error: {failed[0]['error']}", file=sys.stderr)
             return 1
         neutral, smiling = results
-        pairs.append(PairScores(subject, float(neutral['pred_scores'][happy]),
-                                float(smiling['pred_scores'][happy]), neutral['pred_class'],
-                                smiling['pred_class']))
+        pairs.append(
+            PairScores(subject, float(neutral['pred_scores'][happy]),
+                       float(smiling['pred_scores'][happy]), neutral['pred_class'],
+                       smiling['pred_class']))
         print(f'{subject}: P(happy) neutral {pairs[-1].neutral_happy:.3f} '
               f"({neutral['pred_class']}), smiling {pairs[-1].smiling_happy:.3f} "
               f"({smiling['pred_class']})")
@@ -74,8 +82,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
           f'smiles called happy {summary["smile_to_happy"]:.0%}, neutral faces called happy '
           f'{summary["neutral_to_happy"]:.0%}')
     if args.json:
-        args.json.write_text(json.dumps(dict(summary, pairs=[pair._asdict() for pair in pairs]),
-                                        indent=1) + '\n')
+        args.json.write_text(
+            json.dumps(dict(summary, pairs=[pair._asdict() for pair in pairs]), indent=1) + '\n')
     return 0
 
 

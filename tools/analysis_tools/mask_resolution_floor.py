@@ -37,9 +37,7 @@ def upsampling_matrix(working: int, size: int) -> np.ndarray:
     ``align_corners=False``, as ``FacialMotionMaskGenerator`` resizes.
     """
     basis = torch.eye(working, dtype=torch.float64)[:, None, :]
-    return F.interpolate(
-        basis, size=size, mode='linear',
-        align_corners=False)[:, 0, :].T.numpy()
+    return F.interpolate(basis, size=size, mode='linear', align_corners=False)[:, 0, :].T.numpy()
 
 
 def pipeline_mask(mask: np.ndarray, resize: int, crop: int) -> np.ndarray:
@@ -67,10 +65,8 @@ def resolution_floor(mask: np.ndarray, working: int) -> Dict[str, float]:
     best = pseudo_inverse @ mask @ pseudo_inverse.T
     floor = float(np.mean((up @ best @ up.T - mask)**2))
     tensor = torch.from_numpy(mask)[None, None]
-    down = F.interpolate(
-        tensor, size=(working, working), mode='bilinear', align_corners=False)
-    back = F.interpolate(
-        down, size=(size, size), mode='bilinear', align_corners=False)
+    down = F.interpolate(tensor, size=(working, working), mode='bilinear', align_corners=False)
+    back = F.interpolate(down, size=(size, size), mode='bilinear', align_corners=False)
     round_trip = float(torch.mean((back - tensor)**2))
     return dict(floor=floor, round_trip=round_trip)
 
@@ -79,18 +75,19 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='The least mask MSE a mask generator working at SxS can '
         'reach on a folder of class masks.')
-    parser.add_argument('mask_dir',
-                        help='folder of class masks 0.png, 1.png, ...')
-    parser.add_argument('--resize', type=int, default=320,
-                        help='train pipeline resize (default: 320)')
-    parser.add_argument('--crop', type=int, default=299,
-                        help='network input size after the crop '
-                        '(default: 299)')
-    parser.add_argument('--working-sizes', type=int, nargs='+',
-                        default=[18, 35, 70, 140],
-                        help='working sizes to try (default: 18 35 70 140)')
-    parser.add_argument('--json', metavar='OUT',
-                        help='also write the results to this JSON file')
+    parser.add_argument('mask_dir', help='folder of class masks 0.png, 1.png, ...')
+    parser.add_argument(
+        '--resize', type=int, default=320, help='train pipeline resize (default: 320)')
+    parser.add_argument(
+        '--crop', type=int, default=299, help='network input size after the crop '
+        '(default: 299)')
+    parser.add_argument(
+        '--working-sizes',
+        type=int,
+        nargs='+',
+        default=[18, 35, 70, 140],
+        help='working sizes to try (default: 18 35 70 140)')
+    parser.add_argument('--json', metavar='OUT', help='also write the results to this JSON file')
     args = parser.parse_args(argv)
     if not 0 < args.crop <= args.resize:
         parser.error('need 0 < --crop <= --resize')

@@ -24,6 +24,7 @@ import cv2
 import torch
 from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
+from mmpretrain.registry import DATASETS
 from rich.console import Console
 from rich.progress import track
 from rich.table import Table
@@ -32,7 +33,6 @@ import mmfmpn  # noqa: F401  registers the datasets and transforms
 from mmfmpn.engine import apply_fold
 from mmfmpn.synthesis import make_tiny_ckplus
 from mmfmpn.utils.file_io import write_text_atomic
-from mmpretrain.registry import DATASETS
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -44,23 +44,24 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         '--data-root',
         help='dataset folder (default: a stand-in written to a temporary '
         'folder, see --stand-in-size)')
-    parser.add_argument('--fold', type=int,
-                        help="cross-validation fold (default: the config's)")
-    parser.add_argument('--split', choices=['train', 'test'], default='train',
-                        help='which dataloader to time (default: train)')
-    parser.add_argument('--num-samples', type=int, default=300,
-                        help='timed samples (default: 300)')
-    parser.add_argument('--warmup', type=int, default=20,
-                        help='untimed samples first (default: 20)')
+    parser.add_argument('--fold', type=int, help="cross-validation fold (default: the config's)")
     parser.add_argument(
-        '--stand-in-size', type=int, default=70,
+        '--split',
+        choices=['train', 'test'],
+        default='train',
+        help='which dataloader to time (default: train)')
+    parser.add_argument('--num-samples', type=int, default=300, help='timed samples (default: 300)')
+    parser.add_argument(
+        '--warmup', type=int, default=20, help='untimed samples first (default: 20)')
+    parser.add_argument(
+        '--stand-in-size',
+        type=int,
+        default=70,
         help='face size of the stand-in dataset (default: 70, the size of '
         "the authors' masks)")
-    parser.add_argument('--json', metavar='OUT',
-                        help='also write the results to this JSON file')
+    parser.add_argument('--json', metavar='OUT', help='also write the results to this JSON file')
     parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override config settings')
+        '--cfg-options', nargs='+', action=DictAction, help='override config settings')
     args = parser.parse_args(argv)
     if args.num_samples < 1 or args.warmup < 0 or args.stand_in_size < 8:
         parser.error('--num-samples must be >= 1, --warmup >= 0 and '
@@ -85,16 +86,18 @@ def time_pipeline(dataset, num_samples: int, warmup: int) -> dict:
     for index in indices[:warmup]:
         dataset[index]
     start = time.perf_counter()
-    for index in track(indices[warmup:], description='end to end',
-                       console=Console(stderr=True), transient=True):
+    for index in track(
+            indices[warmup:], description='end to end', console=Console(stderr=True),
+            transient=True):
         dataset[index]
     elapsed = time.perf_counter() - start
 
     transforms = dataset.pipeline.transforms
     per_transform: List[List[float]] = [[] for _ in transforms]
     per_sample: List[float] = []
-    for index in track(indices[warmup:], description='per transform',
-                       console=Console(stderr=True), transient=True):
+    for index in track(
+            indices[warmup:], description='per transform', console=Console(stderr=True),
+            transient=True):
         results = copy.deepcopy(dataset.get_data_info(index))
         sample_start = time.perf_counter()
         for times, transform in zip(per_transform, transforms):
@@ -106,8 +109,7 @@ def time_pipeline(dataset, num_samples: int, warmup: int) -> dict:
         img_per_s=num_samples / elapsed,
         sample_ms=1e3 * statistics.median(per_sample),
         transforms=[
-            dict(transform=_describe(transform),
-                 ms=1e3 * statistics.median(times))
+            dict(transform=_describe(transform), ms=1e3 * statistics.median(times))
             for transform, times in zip(transforms, per_transform)
         ])
 

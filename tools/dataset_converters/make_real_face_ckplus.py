@@ -22,14 +22,22 @@ def parse_args(argv=None) -> argparse.Namespace:
         'frames from neutral to apex, 68-point landmark files and emotion files (codes 1-7).',
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument('out', help='output folder (must be empty or new unless --overwrite)')
-    parser.add_argument('--faces', default=str(DEFAULT_FACES_DIR),
-                        help='face folder with faces.json (make_london_face_assets.py)')
+    parser.add_argument(
+        '--faces',
+        default=str(DEFAULT_FACES_DIR),
+        help='face folder with faces.json (make_london_face_assets.py)')
     parser.add_argument('--seed', type=int, default=0, help='random seed')
-    parser.add_argument('--workers', type=int, default=min(2, os.cpu_count() or 1),
-                        help='processes rendering sequences in parallel')
-    parser.add_argument('--overwrite', action='store_true',
-                        help='write into a non-empty OUT, replacing its cohn-kanade-images/, '
-                        'Emotion/ and Landmarks/ folders')
+    parser.add_argument(
+        '--workers',
+        type=int,
+        default=min(2,
+                    os.cpu_count() or 1),
+        help='processes rendering sequences in parallel')
+    parser.add_argument(
+        '--overwrite',
+        action='store_true',
+        help='write into a non-empty OUT, replacing its cohn-kanade-images/, '
+        'Emotion/ and Landmarks/ folders')
     return parser.parse_args(argv)
 
 
@@ -39,8 +47,12 @@ def main(argv=None) -> None:
     start = time.perf_counter()
     try:
         summary = generate_real_face_ckplus(
-            args.out, faces_dir=args.faces, seed=args.seed, overwrite=args.overwrite,
-            num_workers=args.workers, show_progress=True)
+            args.out,
+            faces_dir=args.faces,
+            seed=args.seed,
+            overwrite=args.overwrite,
+            num_workers=args.workers,
+            show_progress=True)
     except (OSError, ValueError) as error:
         sys.exit(f'error: {error}')
     class_counts = ', '.join(f'{name} {count}' for name, count in summary['class_counts'].items())

@@ -5,7 +5,8 @@ drawn faces whose 68 landmarks are exact, and the seven CK+ expressions posed as
 units. Convert it like the real set, e.g.::
 
     python tools/dataset_converters/make_synthetic_ckplus.py data/synthetic_ckplus
-    python tools/dataset_converters/prepare_ckplus.py data/synthetic_ckplus data/ckplus_synthetic_aligned
+    python tools/dataset_converters/prepare_ckplus.py data/synthetic_ckplus \
+        data/ckplus_synthetic_aligned
 """
 import argparse
 import os
@@ -29,16 +30,28 @@ def parse_args(argv=None) -> argparse.Namespace:
         'from neutral to peak, 68-point landmark files and emotion files (codes 1-7).',
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument('out', help='output folder (must be empty or new unless --overwrite)')
-    parser.add_argument('--subjects', type=int, default=40,
-                        help='number of subjects, 3-7 sequences each (40 give about 200 '
-                        'sequences, 175 of them labelled)')
-    parser.add_argument('--seed', type=int, default=0,
-                        help='random seed; the same seed writes byte-identical files')
-    parser.add_argument('--workers', type=int, default=min(2, os.cpu_count() or 1),
-                        help='processes rendering sequences in parallel')
-    parser.add_argument('--overwrite', action='store_true',
-                        help='write into a non-empty OUT, replacing its cohn-kanade-images/, '
-                        'Emotion/ and Landmarks/ folders')
+    parser.add_argument(
+        '--subjects',
+        type=int,
+        default=40,
+        help='number of subjects, 3-7 sequences each (40 give about 200 '
+        'sequences, 175 of them labelled)')
+    parser.add_argument(
+        '--seed',
+        type=int,
+        default=0,
+        help='random seed; the same seed writes byte-identical files')
+    parser.add_argument(
+        '--workers',
+        type=int,
+        default=min(2,
+                    os.cpu_count() or 1),
+        help='processes rendering sequences in parallel')
+    parser.add_argument(
+        '--overwrite',
+        action='store_true',
+        help='write into a non-empty OUT, replacing its cohn-kanade-images/, '
+        'Emotion/ and Landmarks/ folders')
     return parser.parse_args(argv)
 
 
@@ -48,8 +61,12 @@ def main(argv=None) -> None:
     start = time.perf_counter()
     try:
         summary = generate_synthetic_ckplus(
-            args.out, num_subjects=args.subjects, seed=args.seed, overwrite=args.overwrite,
-            num_workers=args.workers, show_progress=True)
+            args.out,
+            num_subjects=args.subjects,
+            seed=args.seed,
+            overwrite=args.overwrite,
+            num_workers=args.workers,
+            show_progress=True)
     except (FileExistsError, NotADirectoryError, ValueError) as error:
         sys.exit(f'error: {error}')
     class_counts = ', '.join(f'{name} {count}' for name, count in summary['class_counts'].items())

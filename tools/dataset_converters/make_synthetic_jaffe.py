@@ -20,10 +20,9 @@ def main(argv=None) -> int:
         description='Write a synthetic JAFFE-layout folder: 10 posers x 7 expressions x '
         '2-4 takes as gray 256x256 TIFFs named like JAFFE, and landmarks.csv.')
     parser.add_argument('out', help='output folder (files of the same names are replaced)')
-    parser.add_argument('--seed', type=int, default=0,
-                        help='random seed (default: %(default)s)')
-    parser.add_argument('--posers', type=int, default=10,
-                        help='number of posers, 1-10 (default: %(default)s)')
+    parser.add_argument('--seed', type=int, default=0, help='random seed (default: %(default)s)')
+    parser.add_argument(
+        '--posers', type=int, default=10, help='number of posers, 1-10 (default: %(default)s)')
     args = parser.parse_args(argv)
     start = time.perf_counter()
     try:
@@ -32,9 +31,9 @@ def main(argv=None) -> int:
         print(f'error: {err}', file=sys.stderr)
         return 2
     images, posers = counts.pop('images'), counts.pop('posers')
-    print(f'Wrote {args.out}: {images} images of {posers} posers ('
-          + ', '.join(f'{name} {count}' for name, count in counts.items())
-          + f'), landmarks.csv, in {time.perf_counter() - start:.1f} s')
+    print(f'Wrote {args.out}: {images} images of {posers} posers (' +
+          ', '.join(f'{name} {count}' for name, count in counts.items()) +
+          f'), landmarks.csv, in {time.perf_counter() - start:.1f} s')
     return 0
 
 

@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
-from mmfmpn.datasets.converters import (ConversionError, add_common_arguments,
-                                        prepare_affectnet)
+from mmfmpn.datasets.converters import ConversionError, add_common_arguments, prepare_affectnet
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -17,34 +16,49 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         description='Align AffectNet\'s seven basic expressions (no neutral) to 70x70 '
         'with the given 68 landmarks and write the project layout (imgs/, '
         'annotations.csv, train_ids.csv, val_ids.csv, test_ids.csv).')
-    parser.add_argument('affectnet_root', type=Path,
-                        help='the AffectNet download, holding '
-                        'Manually_Annotated_file_lists/ and Manually_Annotated_Images/')
+    parser.add_argument(
+        'affectnet_root',
+        type=Path,
+        help='the AffectNet download, holding '
+        'Manually_Annotated_file_lists/ and Manually_Annotated_Images/')
     parser.add_argument('out', type=Path, help='output folder')
-    parser.add_argument('--train-csv', type=Path,
-                        help='training file list (default: ROOT/'
-                        'Manually_Annotated_file_lists/training.csv)')
-    parser.add_argument('--val-csv', type=Path,
-                        help='validation file list, used as the test set (default: '
-                        'ROOT/Manually_Annotated_file_lists/validation.csv)')
-    parser.add_argument('--images-dir', type=Path,
-                        help='image folder that subDirectory_filePath is relative to '
-                        '(default: ROOT/Manually_Annotated_Images)')
-    parser.add_argument('--per-class', type=int,
-                        help='keep at most N random training images per class, e.g. '
-                        '3500 (default: all)')
-    parser.add_argument('--val-fraction', type=float, default=0.1,
-                        help='share of each training class held out as val_ids.csv '
-                        '(default: %(default)s, the paper\'s 9:1)')
-    parser.add_argument('--seed', type=int, default=0,
-                        help='seed of the subset and the split (default: %(default)s)')
+    parser.add_argument(
+        '--train-csv',
+        type=Path,
+        help='training file list (default: ROOT/'
+        'Manually_Annotated_file_lists/training.csv)')
+    parser.add_argument(
+        '--val-csv',
+        type=Path,
+        help='validation file list, used as the test set (default: '
+        'ROOT/Manually_Annotated_file_lists/validation.csv)')
+    parser.add_argument(
+        '--images-dir',
+        type=Path,
+        help='image folder that subDirectory_filePath is relative to '
+        '(default: ROOT/Manually_Annotated_Images)')
+    parser.add_argument(
+        '--per-class',
+        type=int,
+        help='keep at most N random training images per class, e.g. '
+        '3500 (default: all)')
+    parser.add_argument(
+        '--val-fraction',
+        type=float,
+        default=0.1,
+        help='share of each training class held out as val_ids.csv '
+        '(default: %(default)s, the paper\'s 9:1)')
+    parser.add_argument(
+        '--seed',
+        type=int,
+        default=0,
+        help='seed of the subset and the split (default: %(default)s)')
     add_common_arguments(parser)
     args = parser.parse_args(argv)
     lists_dir = args.affectnet_root / 'Manually_Annotated_file_lists'
     args.train_csv = args.train_csv or lists_dir / 'training.csv'
     args.val_csv = args.val_csv or lists_dir / 'validation.csv'
-    args.images_dir = (args.images_dir
-                       or args.affectnet_root / 'Manually_Annotated_Images')
+    args.images_dir = (args.images_dir or args.affectnet_root / 'Manually_Annotated_Images')
     if args.per_class is not None and args.per_class < 1:
         parser.error('--per-class must be at least 1')
     if not 0 < args.val_fraction < 1:
@@ -57,9 +71,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
     try:
         conversion = prepare_affectnet(
-            args.out, args.train_csv, args.val_csv, args.images_dir,
-            per_class=args.per_class, val_fraction=args.val_fraction, seed=args.seed,
-            crop_size=args.crop_size, skip_bad=args.skip_bad, overwrite=args.overwrite,
+            args.out,
+            args.train_csv,
+            args.val_csv,
+            args.images_dir,
+            per_class=args.per_class,
+            val_fraction=args.val_fraction,
+            seed=args.seed,
+            crop_size=args.crop_size,
+            skip_bad=args.skip_bad,
+            overwrite=args.overwrite,
             show_progress=True)
     except ConversionError as err:
         print('\n'.join(err.report_lines()), file=sys.stderr)

@@ -18,9 +18,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         'layout (imgs/, neutral/, emotion_labels.pkl, train_ids_K.csv, '
         'test_ids_K.csv) plus annotations.csv.')
     parser.add_argument(
-        'ck_root',
-        type=Path,
-        help='CK+ root with cohn-kanade-images/, Emotion/, Landmarks/')
+        'ck_root', type=Path, help='CK+ root with cohn-kanade-images/, Emotion/, Landmarks/')
     parser.add_argument('out', type=Path, help='output folder')
     parser.add_argument(
         '--bbox-landmarks',
@@ -66,10 +64,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
     try:
         conversion = prepare_ckplus(
-            args.ck_root, args.out, bbox_landmarks=args.bbox_landmarks,
-            split_dir=args.split_dir, num_folds=args.num_folds,
-            skip_bad=args.skip_bad, overwrite=args.overwrite, show_progress=True,
-            i2cnn=args.i2cnn, i2cnn_crop_size=args.i2cnn_crop_size)
+            args.ck_root,
+            args.out,
+            bbox_landmarks=args.bbox_landmarks,
+            split_dir=args.split_dir,
+            num_folds=args.num_folds,
+            skip_bad=args.skip_bad,
+            overwrite=args.overwrite,
+            show_progress=True,
+            i2cnn=args.i2cnn,
+            i2cnn_crop_size=args.i2cnn_crop_size)
     except ConversionError as err:
         print('\n'.join(err.report_lines()), file=sys.stderr)
         return 1

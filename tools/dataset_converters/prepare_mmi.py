@@ -18,8 +18,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         'the project layout (imgs/, neutral/, annotations.csv, train_ids_K.csv, '
         'test_ids_K.csv): three frames around the middle of each video are samples, '
         'its first frame the neutral face.')
-    parser.add_argument('mmi_root', type=Path,
-                        help='the MMI download, holding Sessions/<n>/session.xml')
+    parser.add_argument(
+        'mmi_root', type=Path, help='the MMI download, holding Sessions/<n>/session.xml')
     parser.add_argument('out', type=Path, help='output folder')
     parser.add_argument(
         '--landmarks',
@@ -27,8 +27,11 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         help=f'landmarks file: {LANDMARKS_FILE_FORMAT}, e.g. '
         '"Sessions/2/S001-002.avi#45,x1,y1,...". Needed for frame 0 and the three '
         'middle frames of each video. Default: detect five points with MTCNN')
-    parser.add_argument('--num-folds', type=int, default=10,
-                        help='subject-independent folds (default: %(default)s)')
+    parser.add_argument(
+        '--num-folds',
+        type=int,
+        default=10,
+        help='subject-independent folds (default: %(default)s)')
     add_common_arguments(parser)
     return parser.parse_args(argv)
 
@@ -38,9 +41,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
     try:
         conversion = prepare_mmi(
-            args.mmi_root, args.out, landmarks_file=args.landmarks,
-            num_folds=args.num_folds, crop_size=args.crop_size,
-            skip_bad=args.skip_bad, overwrite=args.overwrite, show_progress=True)
+            args.mmi_root,
+            args.out,
+            landmarks_file=args.landmarks,
+            num_folds=args.num_folds,
+            crop_size=args.crop_size,
+            skip_bad=args.skip_bad,
+            overwrite=args.overwrite,
+            show_progress=True)
     except ConversionError as err:
         print('\n'.join(err.report_lines()), file=sys.stderr)
         return 1

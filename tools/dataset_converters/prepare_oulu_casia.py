@@ -22,20 +22,28 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         type=Path,
         help='the distribution\'s OriginalImg folder, holding VL/Strong/P001/Anger/')
     parser.add_argument('out', type=Path, help='output folder')
-    parser.add_argument('--camera', choices=('VL', 'NI'), default='VL',
-                        help='VL (visible light) or NI (near infrared) '
-                        '(default: %(default)s)')
-    parser.add_argument('--illumination', choices=('Strong', 'Weak', 'Dark'),
-                        default='Strong',
-                        help='lighting condition (default: %(default)s)')
+    parser.add_argument(
+        '--camera',
+        choices=('VL', 'NI'),
+        default='VL',
+        help='VL (visible light) or NI (near infrared) '
+        '(default: %(default)s)')
+    parser.add_argument(
+        '--illumination',
+        choices=('Strong', 'Weak', 'Dark'),
+        default='Strong',
+        help='lighting condition (default: %(default)s)')
     parser.add_argument(
         '--landmarks',
         type=Path,
         help=f'landmarks file: {LANDMARKS_FILE_FORMAT}, e.g. '
         '"VL/Strong/P001/Anger/000.jpeg,x1,y1,...". Needed for the first and the '
         'last 3 frames of each sequence. Default: detect five points with MTCNN')
-    parser.add_argument('--num-folds', type=int, default=10,
-                        help='subject-independent folds (default: %(default)s)')
+    parser.add_argument(
+        '--num-folds',
+        type=int,
+        default=10,
+        help='subject-independent folds (default: %(default)s)')
     add_common_arguments(parser)
     return parser.parse_args(argv)
 
@@ -45,10 +53,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
     try:
         conversion = prepare_oulu_casia(
-            args.oulu_root, args.out, camera=args.camera,
-            illumination=args.illumination, landmarks_file=args.landmarks,
-            num_folds=args.num_folds, crop_size=args.crop_size,
-            skip_bad=args.skip_bad, overwrite=args.overwrite, show_progress=True)
+            args.oulu_root,
+            args.out,
+            camera=args.camera,
+            illumination=args.illumination,
+            landmarks_file=args.landmarks,
+            num_folds=args.num_folds,
+            crop_size=args.crop_size,
+            skip_bad=args.skip_bad,
+            overwrite=args.overwrite,
+            show_progress=True)
     except ConversionError as err:
         print('\n'.join(err.report_lines()), file=sys.stderr)
         return 1

@@ -45,10 +45,7 @@ class FMPNForExport(nn.Module):
         with_mask (bool): Also return the motion mask. Defaults to False.
     """
 
-    def __init__(self,
-                 model: nn.Module,
-                 uint8_input: bool = False,
-                 with_mask: bool = False):
+    def __init__(self, model: nn.Module, uint8_input: bool = False, with_mask: bool = False):
         super().__init__()
         self.model = model
         self.uint8_input = uint8_input
@@ -86,20 +83,18 @@ def input_size_from_config(cfg) -> Optional[int]:
             kind = str(transform.get('type', '')).split('.')[-1]
             if kind == 'CenterCrop':
                 crop = transform.get('crop_size')
-                size = crop if isinstance(crop, int) else (
-                    crop[0] if crop[0] == crop[1] else None)
+                size = crop if isinstance(crop, int) else (crop[0] if crop[0] == crop[1] else None)
             elif kind == 'Resize' and transform.get('scale') is not None:
                 scale = transform['scale']
-                size = scale if isinstance(scale, int) else (
-                    scale[0] if scale[0] == scale[1] else None)
+                size = scale if isinstance(scale,
+                                           int) else (scale[0] if scale[0] == scale[1] else None)
             visit(transform.get('transforms', []))
 
     visit(cfg.test_dataloader.dataset.pipeline)
     return size
 
 
-def export(wrapper: FMPNForExport, output_file: Path, input_size: int,
-           opset: int) -> None:
+def export(wrapper: FMPNForExport, output_file: Path, input_size: int, opset: int) -> None:
     """Trace ``wrapper`` into ``output_file`` (written atomically)."""
     dtype = torch.uint8 if wrapper.uint8_input else torch.float32
     example = torch.zeros(2, 3, input_size, input_size, dtype=dtype)
@@ -125,8 +120,11 @@ def export(wrapper: FMPNForExport, output_file: Path, input_size: int,
         raise
 
 
-def check_parity(wrapper: FMPNForExport, onnx_file: Path, input_size: int,
-                 batch_size: int, seed: int = 0) -> dict:
+def check_parity(wrapper: FMPNForExport,
+                 onnx_file: Path,
+                 input_size: int,
+                 batch_size: int,
+                 seed: int = 0) -> dict:
     """Run the ONNX file with onnxruntime and PyTorch on the same faces.
 
     Args:
@@ -144,15 +142,13 @@ def check_parity(wrapper: FMPNForExport, onnx_file: Path, input_size: int,
     import onnxruntime
     onnx.checker.check_model(str(onnx_file))
     generator = torch.Generator().manual_seed(seed)
-    faces = torch.rand(batch_size, 3, input_size, input_size,
-                       generator=generator)
+    faces = torch.rand(batch_size, 3, input_size, input_size, generator=generator)
     if wrapper.uint8_input:
         faces = (faces * 255).round().to(torch.uint8)
     with torch.no_grad():
         expected = wrapper(faces)
     expected = expected if isinstance(expected, tuple) else (expected, )
-    session = onnxruntime.InferenceSession(
-        str(onnx_file), providers=['CPUExecutionProvider'])
+    session = onnxruntime.InferenceSession(str(onnx_file), providers=['CPUExecutionProvider'])
     outputs = session.run(None, {'faces': faces.numpy()})
     names = [output.name for output in session.get_outputs()]
     return {
@@ -169,30 +165,38 @@ def parse_args(argv=None):
         'resize/crop (uint8 in [0, 255] with --uint8-input); output "scores" '
         '(N, classes) probabilities, and "motion_mask" (N, 1, S, S) with '
         '--with-mask.')
-    parser.add_argument('config', help='config the checkpoint was trained '
-                        'with')
+    parser.add_argument(
+        'config', help='config the checkpoint was trained '
+        'with')
     parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument('--output-file', default='model.onnx',
-                        help='ONNX file to write (default: model.onnx)')
-    parser.add_argument('--with-mask', action='store_true',
-                        help='add the motion mask as a second output')
+    parser.add_argument(
+        '--output-file', default='model.onnx', help='ONNX file to write (default: model.onnx)')
+    parser.add_argument(
+        '--with-mask', action='store_true', help='add the motion mask as a second output')
     parser.add_argument(
         '--input-size',
         type=int,
         help='face side in pixels (default: the crop of the config\'s test '
         f'pipeline, else {DEFAULT_INPUT_SIZE})')
-    parser.add_argument('--uint8-input', action='store_true',
-                        help='take uint8 RGB faces in [0, 255] instead of '
-                        'float32 in [0, 1]')
-    parser.add_argument('--opset', type=int, default=17,
-                        help='ONNX opset (default: 17)')
-    parser.add_argument('--verify-batch-size', type=int, default=3,
-                        help='faces in the onnxruntime check (default: 3)')
-    parser.add_argument('--atol', type=float, default=1e-4,
-                        help='largest absolute difference accepted '
-                        '(default: 1e-4)')
-    parser.add_argument('--skip-verify', action='store_true',
-                        help='do not run the onnxruntime check')
+    parser.add_argument(
+        '--uint8-input',
+        action='store_true',
+        help='take uint8 RGB faces in [0, 255] instead of '
+        'float32 in [0, 1]')
+    parser.add_argument('--opset', type=int, default=17, help='ONNX opset (default: 17)')
+    parser.add_argument(
+        '--verify-batch-size',
+        type=int,
+        default=3,
+        help='faces in the onnxruntime check (default: 3)')
+    parser.add_argument(
+        '--atol',
+        type=float,
+        default=1e-4,
+        help='largest absolute difference accepted '
+        '(default: 1e-4)')
+    parser.add_argument(
+        '--skip-verify', action='store_true', help='do not run the onnxruntime check')
     parser.add_argument(
         '--cfg-options',
         nargs='+',
@@ -205,14 +209,11 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    model = init_fmpn_model(args.config, args.checkpoint, device='cpu',
-                            cfg_options=args.cfg_options)
-    if not all(
-            hasattr(model, name)
-            for name in ('generate_prior', 'classify_fused', 'head')):
+    model = init_fmpn_model(
+        args.config, args.checkpoint, device='cpu', cfg_options=args.cfg_options)
+    if not all(hasattr(model, name) for name in ('generate_prior', 'classify_fused', 'head')):
         raise SystemExit(f'{args.config}: not an FMPNClassifier model.')
-    input_size = args.input_size or input_size_from_config(
-        model._config) or DEFAULT_INPUT_SIZE
+    input_size = args.input_size or input_size_from_config(model._config) or DEFAULT_INPUT_SIZE
     wrapper = FMPNForExport(model, args.uint8_input, args.with_mask).eval()
     output_file = Path(args.output_file)
     export(wrapper, output_file, input_size, args.opset)
@@ -222,19 +223,16 @@ def main(argv=None) -> int:
     if args.skip_verify:
         return 0
     try:
-        differences = check_parity(wrapper, output_file, input_size,
-                                   args.verify_batch_size)
+        differences = check_parity(wrapper, output_file, input_size, args.verify_batch_size)
     except ImportError as error:
-        print(f'not verified: {error}; pip install onnx onnxruntime',
-              file=sys.stderr)
+        print(f'not verified: {error}; pip install onnx onnxruntime', file=sys.stderr)
         return 0
     for name, difference in differences.items():
         print(f'max abs diff onnxruntime vs PyTorch, {name}: '
               f'{difference:.3g}')
     worst = max(differences.values())
     if worst > args.atol:
-        print(f'error: difference {worst:.3g} above --atol {args.atol}',
-              file=sys.stderr)
+        print(f'error: difference {worst:.3g} above --atol {args.atol}', file=sys.stderr)
         return 1
     return 0
 

@@ -12,10 +12,10 @@ affectnet = dict(
     mask_dir='../ckplus/imgs_res/all',
     mask_classes='ckplus')
 # AffectNet has fixed splits, no folds: each split replaces the CK+ dataset (_delete_).
-train_dataloader = dict(dataset=dict(
-    _delete_=True, **affectnet, split='train', pipeline=_base_.train_pipeline))
+train_dataloader = dict(
+    dataset=dict(_delete_=True, **affectnet, split='train', pipeline=_base_.train_pipeline))
 # val_ids.csv: the 10% of training.csv held out; test_ids.csv: validation.csv.
-val_dataloader = dict(dataset=dict(
-    _delete_=True, **affectnet, split='val', pipeline=_base_.test_pipeline))
-test_dataloader = dict(dataset=dict(
-    _delete_=True, **affectnet, split='test', pipeline=_base_.test_pipeline))
+val_dataloader = dict(
+    dataset=dict(_delete_=True, **affectnet, split='val', pipeline=_base_.test_pipeline))
+test_dataloader = dict(
+    dataset=dict(_delete_=True, **affectnet, split='test', pipeline=_base_.test_pipeline))

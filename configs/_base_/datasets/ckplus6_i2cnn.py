@@ -7,8 +7,8 @@ _base_ = ['./jaffe_i2cnn.py']
 dataset_type = 'FERAnnotationDataset'
 data_root = 'data/ckplus/i2cnn'
 ckplus_classes = ('anger', 'disgust', 'fear', 'happy', 'sadness', 'surprise')
-dataset = dict(type=dataset_type, data_root=data_root, ann_file='ckplus6.csv',
-               classes=ckplus_classes)
+dataset = dict(
+    type=dataset_type, data_root=data_root, ann_file='ckplus6.csv', classes=ckplus_classes)
 train_dataloader = dict(dataset=dataset)
 val_dataloader = dict(dataset=dataset)
 test_dataloader = val_dataloader

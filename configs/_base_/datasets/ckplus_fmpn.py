@@ -27,8 +27,7 @@ train_pipeline = [
 ]
 # The same steps with the test geometry.
 test_pipeline = [
-    dict(step, transforms=test_geometry)
-    if step['type'] == 'MotionMaskBroadcaster' else step
+    dict(step, transforms=test_geometry) if step['type'] == 'MotionMaskBroadcaster' else step
     for step in train_pipeline
 ]
 
@@ -36,13 +35,18 @@ ckplus = dict(type='CKPlusDataset', data_root='data/ckplus', fold=0)
 # Whole batches only: a last batch of one image would give a batch norm one
 # value per channel where the features end at 1x1 (Inception V3 at 75 px).
 train_dataloader = dict(
-    batch_size=16, num_workers=2, persistent_workers=True, drop_last=True,
+    batch_size=16,
+    num_workers=2,
+    persistent_workers=True,
+    drop_last=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(ckplus, split='train', pipeline=train_pipeline))
 # CK+ has no validation split: the protocol evaluates each fold's test
 # subjects (the authors report the last epoch).
 val_dataloader = dict(
-    batch_size=16, num_workers=2, persistent_workers=True,
+    batch_size=16,
+    num_workers=2,
+    persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(ckplus, split='test', pipeline=test_pipeline))
 val_evaluator = [dict(type='Accuracy', topk=(1, )), dict(type='MotionMaskError')]

@@ -32,11 +32,7 @@ train_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=True),
     collate_fn=dict(type='default_collate'),
     dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        fold=fold,
-        split='train',
-        pipeline=train_pipeline))
+        type=dataset_type, data_root=data_root, fold=fold, split='train', pipeline=train_pipeline))
 # No validation split in the protocol: "val" is the fold's test faces, scored by the
 # CNN alone (mean patch score); the fold's result is the SVM's (svm_stage).
 val_dataloader = dict(
@@ -46,11 +42,7 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     collate_fn=dict(type='default_collate'),
     dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        fold=fold,
-        split='test',
-        pipeline=test_pipeline))
+        type=dataset_type, data_root=data_root, fold=fold, split='test', pipeline=test_pipeline))
 val_evaluator = dict(type='Accuracy', topk=(1, ))
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator

@@ -24,6 +24,4 @@ model = dict(
 # The SVM on the concatenated patch features, fitted per fold on its training faces
 # (mmfmpn.engine.svm_stage): parameters chosen by 3-fold grid search, the folds grouped
 # by subject.
-svm_stage = dict(
-    param_grid=dict(kernel=['linear'], C=[0.001, 0.01, 0.1, 1.0, 10.0]),
-    cv_folds=3)
+svm_stage = dict(param_grid=dict(kernel=['linear'], C=[0.001, 0.01, 0.1, 1.0, 10.0]), cv_folds=3)

@@ -1,7 +1,6 @@
 # FMPN stage 1: the mask generator alone, Adam 1e-4, linear decay to 0 from
 # epoch 150 to 300 (the authors' niter=150, niter_decay=150).
-optim_wrapper = dict(
-    optimizer=dict(type='Adam', lr=1e-4, betas=(0.5, 0.999), weight_decay=0))
+optim_wrapper = dict(optimizer=dict(type='Adam', lr=1e-4, betas=(0.5, 0.999), weight_decay=0))
 param_scheduler = dict(
     type='LinearLR',
     start_factor=1.0,

@@ -11,10 +11,8 @@ demo_test_geometry = [dict(type='Resize', scale=(80, 80)), dict(type='CenterCrop
 # Loading 70 px faces is cheap next to a step; workers would only compete
 # with the model for the 2 cores.
 demo_train_dataloader = dict(
-    num_workers=0, persistent_workers=False,
-    dataset=dict(data_root='work_dirs/demo/ckplus'))
+    num_workers=0, persistent_workers=False, dataset=dict(data_root='work_dirs/demo/ckplus'))
 demo_val_dataloader = dict(
-    num_workers=0, persistent_workers=False,
-    dataset=dict(data_root='work_dirs/demo/ckplus'))
+    num_workers=0, persistent_workers=False, dataset=dict(data_root='work_dirs/demo/ckplus'))
 # Masks carry little detail: generating them at 24 px cuts most of the cost.
 demo_fmg_working_size = 24

@@ -33,14 +33,13 @@ import numpy as np
 from mmfmpn.masks.alignment import ALIGNED_FACE_SIZE
 from ..annotation_file import FERAnnotation
 from ..categories import AFFECTNET7_CLASSES
-from .common import (BadSampleError, Conversion, align_sample, check_bad_samples,
-                     check_face_box, convert_all, parse_point_values, read_image,
-                     staged_output_folder, write_face, write_index_files)
+from .common import (BadSampleError, Conversion, align_sample, check_bad_samples, check_face_box,
+                     convert_all, parse_point_values, read_image, staged_output_folder, write_face,
+                     write_index_files)
 
 #: The columns of training.csv / validation.csv in release order.
-AFFECTNET_COLUMNS = ('subDirectory_filePath', 'face_x', 'face_y', 'face_width',
-                     'face_height', 'facial_landmarks', 'expression', 'valence',
-                     'arousal')
+AFFECTNET_COLUMNS = ('subDirectory_filePath', 'face_x', 'face_y', 'face_width', 'face_height',
+                     'facial_landmarks', 'expression', 'valence', 'arousal')
 #: Expression codes that are no basic expression: dropped and counted.
 DROPPED_CODES = {0: 'neutral', 8: 'none', 9: 'uncertain', 10: 'non-face'}
 #: Expression code -> class name (codes 1..7).
@@ -118,22 +117,21 @@ def read_file_list(path: Path) -> Tuple[List[AffectNetRow], Counter, Dict[str, s
                 dropped[DROPPED_CODES[code]] += 1
                 continue
             if code not in EXPRESSION_CODES:
-                bad[where] = (
-                    f'{where}: unknown expression code {code_text!r} for '
-                    f'{record["subDirectory_filePath"]}; AffectNet uses 0..10 (0 '
-                    'neutral, 1..7 basic expressions, 8 none, 9 uncertain, 10 '
-                    'non-face)')
+                bad[where] = (f'{where}: unknown expression code {code_text!r} for '
+                              f'{record["subDirectory_filePath"]}; AffectNet uses 0..10 (0 '
+                              'neutral, 1..7 basic expressions, 8 none, 9 uncertain, 10 '
+                              'non-face)')
                 continue
             try:
-                face_box = tuple(float(record[name]) for name in (
-                    'face_x', 'face_y', 'face_width', 'face_height'))
+                face_box = tuple(
+                    float(record[name])
+                    for name in ('face_x', 'face_y', 'face_width', 'face_height'))
             except ValueError:
                 bad[where] = f'{where}: the face box values are not numbers'
                 continue
             rows.append(
                 AffectNetRow(where, record['subDirectory_filePath'].strip(), face_box,
-                             record['facial_landmarks'],
-                             EXPRESSION_CODES[code]))
+                             record['facial_landmarks'], EXPRESSION_CODES[code]))
     return rows, dropped, bad
 
 
@@ -173,8 +171,7 @@ def split_train_val(rows: Sequence[AffectNetRow], val_fraction: float,
     split_of = {}
     for label in AFFECTNET7_CLASSES:
         images = [row.image for row in rows if row.label == label]
-        held_out = set(rng.permutation(len(images))[:round(len(images) *
-                                                           val_fraction)].tolist())
+        held_out = set(rng.permutation(len(images))[:round(len(images) * val_fraction)].tolist())
         for index, image in enumerate(images):
             split_of[image] = 'val' if index in held_out else 'train'
     return split_of
@@ -200,8 +197,7 @@ def convert_row(row: AffectNetRow, images_dir: Path, out: Path,
     image_path = images_dir / row.image
     image = read_image(image_path)
     check_face_box(row.face_box, image.shape, f'{row.where} ({image_path})')
-    landmarks = parse_point_values(row.landmarks_text.split(';'),
-                                   f'{row.where} ({image_path})')
+    landmarks = parse_point_values(row.landmarks_text.split(';'), f'{row.where} ({image_path})')
     if len(landmarks) != 68:
         raise BadSampleError(f'{row.where} ({image_path}): facial_landmarks has '
                              f'{len(landmarks)} points; AffectNet gives 68')
@@ -268,8 +264,10 @@ def prepare_affectnet(out: Path,
         train_rows = balanced_subset(train_rows, per_class, rng)
     train_split = split_train_val(train_rows, val_fraction, rng)
     rows, first_where, split_of_output = [], {}, {}
-    for row, split in [*((row, train_split[row.image]) for row in train_rows),
-                       *((row, 'test') for row in test_rows)]:
+    for row, split in [
+            *((row, train_split[row.image]) for row in train_rows),
+            *((row, 'test') for row in test_rows)
+    ]:
         if row.output_name in first_where:
             bad[row.where] = (f'{row.where}: {row.image} is already listed at '
                               f'{first_where[row.output_name]}; keep one row per '
@@ -278,8 +276,7 @@ def prepare_affectnet(out: Path,
         first_where[row.output_name] = row.where
         split_of_output[row.output_name] = split
         rows.append(row)
-    with staged_output_folder(out, overwrite,
-                              [train_csv, val_csv, images_dir]) as building:
+    with staged_output_folder(out, overwrite, [train_csv, val_csv, images_dir]) as building:
         annotations, bad_images = convert_all(
             rows,
             lambda row: convert_row(row, images_dir, building, crop_size),
@@ -294,14 +291,13 @@ def prepare_affectnet(out: Path,
             split_files[f'{split_of_output[name]}_ids.csv'].append(name)
         write_index_files(building, annotations, split_files, bad)
     notes = [
-        f'{path}: dropped ' + (', '.join(
-            f'{count} {reason}' for reason, count in sorted(dropped.items()))
-                               or 'nothing') + ' (not a basic expression).'
+        f'{path}: dropped ' +
+        (', '.join(f'{count} {reason}' for reason, count in sorted(dropped.items())) or 'nothing') +
+        ' (not a basic expression).'
         for path, dropped in ((train_csv, train_dropped), (val_csv, test_dropped))
     ]
     if per_class is not None:
-        notes.append(
-            f'Balanced subset of at most {per_class} training images per class (seed '
-            f'{seed}); available: ' + ', '.join(
-                f'{name} {available[name]}' for name in AFFECTNET7_CLASSES) + '.')
+        notes.append(f'Balanced subset of at most {per_class} training images per class (seed '
+                     f'{seed}); available: ' + ', '.join(f'{name} {available[name]}'
+                                                         for name in AFFECTNET7_CLASSES) + '.')
     return Conversion(out, annotations, AFFECTNET7_CLASSES, split_files, bad, notes)

@@ -32,17 +32,15 @@ import numpy as np
 
 from mmfmpn.masks.alignment import ALIGNED_FACE_SIZE, align_face
 from mmfmpn.masks.image_io import read_gray_image, write_png_atomic
-from mmfmpn.masks.landmarks import (ckplus_frame_key, five_alignment_points,
-                                    load_mtcnn_five_points)
+from mmfmpn.masks.landmarks import ckplus_frame_key, five_alignment_points, load_mtcnn_five_points
 from mmfmpn.utils.file_io import write_bytes_atomic, write_text_atomic
 from mmfmpn.utils.progress import track_progress
 from ..annotation_file import FERAnnotation, annotations_csv_text
 from ..categories import CKPLUS_CLASSES
 from ..folds import read_image_list, subject_fold_split_files
-from .ckplus_i2cnn import (I2CNN_CROP_SIZE, convert_i2cnn_sequence,
-                           write_i2cnn_annotation_files)
-from .common import (BadSampleError, ConversionError, check_bad_samples,
-                     skipped_lines, staged_output_folder)
+from .ckplus_i2cnn import I2CNN_CROP_SIZE, convert_i2cnn_sequence, write_i2cnn_annotation_files
+from .common import (BadSampleError, ConversionError, check_bad_samples, skipped_lines,
+                     staged_output_folder)
 
 #: Expressive samples per labelled sequence: its last frames, as in the FMPN paper.
 NUM_EXPRESSIVE_FRAMES = 3
@@ -110,32 +108,26 @@ def find_sequences(ck_root: Path) -> List[RawSequence]:
     """
     images_root = ck_root / 'cohn-kanade-images'
     if not images_root.is_dir():
-        raise FileNotFoundError(
-            f'{images_root}: not a folder; CK_ROOT must be the CK+ root that '
-            'holds cohn-kanade-images/, Emotion/ and Landmarks/')
+        raise FileNotFoundError(f'{images_root}: not a folder; CK_ROOT must be the CK+ root that '
+                                'holds cohn-kanade-images/, Emotion/ and Landmarks/')
     frames_by_key: Dict[Tuple[str, str], List[Path]] = {}
     for root in (images_root, ck_root / 'Emotion'):
         if not root.is_dir():
             continue
         for subject_dir in root.iterdir():
-            if not (subject_dir.is_dir()
-                    and _SUBJECT_DIR.match(subject_dir.name)):
+            if not (subject_dir.is_dir() and _SUBJECT_DIR.match(subject_dir.name)):
                 continue
             for sequence_dir in subject_dir.iterdir():
-                if not (sequence_dir.is_dir()
-                        and _SEQUENCE_DIR.match(sequence_dir.name)):
+                if not (sequence_dir.is_dir() and _SEQUENCE_DIR.match(sequence_dir.name)):
                     continue
-                if root == images_root or any(
-                        sequence_dir.glob('*_emotion.txt')):
-                    frames_by_key.setdefault(
-                        (subject_dir.name, sequence_dir.name), [])
+                if root == images_root or any(sequence_dir.glob('*_emotion.txt')):
+                    frames_by_key.setdefault((subject_dir.name, sequence_dir.name), [])
     for (subject, number), frames in frames_by_key.items():
         sequence_dir = images_root / subject / number
         if sequence_dir.is_dir():
             frames.extend(
                 path for path in sequence_dir.iterdir()
-                if _FRAME_NAME.match(path.name)
-                and path.name.startswith(f'{subject}_{number}_'))
+                if _FRAME_NAME.match(path.name) and path.name.startswith(f'{subject}_{number}_'))
         frames.sort(key=lambda path: int(_FRAME_NAME.match(path.name)[3]))
     return [
         RawSequence(subject, number, tuple(frames))
@@ -164,9 +156,8 @@ def read_emotion_code(ck_root: Path, sequence: RawSequence) -> Optional[int]:
     if not emotion_files:
         return None
     if len(emotion_files) > 1:
-        raise BadSampleError(
-            f'{emotion_dir}: {len(emotion_files)} emotion files; keep only '
-            'the one of the peak frame')
+        raise BadSampleError(f'{emotion_dir}: {len(emotion_files)} emotion files; keep only '
+                             'the one of the peak frame')
     emotion_file = emotion_files[0]
     text = emotion_file.read_text(errors='replace').strip()
     if not text:
@@ -180,10 +171,9 @@ def read_emotion_code(ck_root: Path, sequence: RawSequence) -> Optional[int]:
         code = float('nan')
     # NaN and infinity fail the range test before round() could raise.
     if not (1 <= code <= len(CKPLUS_CLASSES) and code == round(code)):
-        raise BadSampleError(
-            f'{emotion_file}: emotion code {text!r} is not one of 1..'
-            f'{len(CKPLUS_CLASSES)} ({", ".join(CKPLUS_CLASSES)}); fix the '
-            'file or delete it to treat the sequence as unlabelled')
+        raise BadSampleError(f'{emotion_file}: emotion code {text!r} is not one of 1..'
+                             f'{len(CKPLUS_CLASSES)} ({", ".join(CKPLUS_CLASSES)}); fix the '
+                             'file or delete it to treat the sequence as unlabelled')
     return int(code)
 
 
@@ -202,27 +192,24 @@ def read_frame_landmarks(ck_root: Path, frame_path: Path) -> np.ndarray:
         BadSampleError: The landmark file is missing or does not hold 68 ``x y`` numbers.
     """
     subject, number = frame_path.parent.parent.name, frame_path.parent.name
-    landmark_file = (ck_root / 'Landmarks' / subject / number /
-                     f'{frame_path.stem}_landmarks.txt')
+    landmark_file = (ck_root / 'Landmarks' / subject / number / f'{frame_path.stem}_landmarks.txt')
     if not landmark_file.is_file():
-        raise BadSampleError(
-            f'{landmark_file}: missing landmark file for {frame_path.name}; '
-            'restore it from the CK+ Landmarks archive, or pass '
-            '--bbox-landmarks with the FMPN authors\' bbox_landmark_mtcnn.pkl')
+        raise BadSampleError(f'{landmark_file}: missing landmark file for {frame_path.name}; '
+                             'restore it from the CK+ Landmarks archive, or pass '
+                             '--bbox-landmarks with the FMPN authors\' bbox_landmark_mtcnn.pkl')
     try:
         values = np.array(landmark_file.read_text().split(), dtype=np.float64)
     except ValueError:
         values = np.empty(0)
     if values.size != 68 * 2:
-        raise BadSampleError(
-            f'{landmark_file}: expected 68 lines of "x y" numbers; restore '
-            'the file from the CK+ Landmarks archive')
+        raise BadSampleError(f'{landmark_file}: expected 68 lines of "x y" numbers; restore '
+                             'the file from the CK+ Landmarks archive')
     return values.reshape(68, 2)
 
 
-def convert_sequence(sequence: RawSequence, label_index: int,
-                     frame_landmarks: Callable[[Path], Tuple[np.ndarray, str]]
-                     ) -> ConvertedSequence:
+def convert_sequence(
+        sequence: RawSequence, label_index: int,
+        frame_landmarks: Callable[[Path], Tuple[np.ndarray, str]]) -> ConvertedSequence:
     """Align the neutral first frame and the expressive last frames of a sequence.
 
     Args:
@@ -248,11 +235,10 @@ def convert_sequence(sequence: RawSequence, label_index: int,
             f'at {frames[0].name}); restore it from the CK+ archive, or rerun with '
             '--skip-bad to leave the sequence out')
     if len(frames) < NUM_EXPRESSIVE_FRAMES + 1:
-        raise BadSampleError(
-            f'{sequence.key}: {len(frames)} frames, need at least '
-            f'{NUM_EXPRESSIVE_FRAMES + 1} (a neutral first frame and '
-            f'{NUM_EXPRESSIVE_FRAMES} expressive last frames); restore the '
-            'sequence\'s images under cohn-kanade-images/')
+        raise BadSampleError(f'{sequence.key}: {len(frames)} frames, need at least '
+                             f'{NUM_EXPRESSIVE_FRAMES + 1} (a neutral first frame and '
+                             f'{NUM_EXPRESSIVE_FRAMES} expressive last frames); restore the '
+                             'sequence\'s images under cohn-kanade-images/')
     aligned = []
     for frame_path in (frames[0], *frames[-NUM_EXPRESSIVE_FRAMES:]):
         try:
@@ -272,13 +258,11 @@ def convert_sequence(sequence: RawSequence, label_index: int,
         label_index=label_index,
         neutral_name=frames[0].name,
         neutral_face=aligned[0],
-        expressive_names=tuple(path.name
-                               for path in frames[-NUM_EXPRESSIVE_FRAMES:]),
+        expressive_names=tuple(path.name for path in frames[-NUM_EXPRESSIVE_FRAMES:]),
         expressive_faces=tuple(aligned[1:]))
 
 
-def read_split_files(split_dir: Path,
-                     num_folds: int) -> Dict[str, List[str]]:
+def read_split_files(split_dir: Path, num_folds: int) -> Dict[str, List[str]]:
     """Read given ``train_ids_K.csv`` / ``test_ids_K.csv`` files.
 
     Args:
@@ -297,17 +281,18 @@ def read_split_files(split_dir: Path,
         for part in ('train', 'test'):
             split_file = split_dir / f'{part}_ids_{fold}.csv'
             if not split_file.is_file():
-                raise FileNotFoundError(
-                    f'{split_file}: missing; --split-dir needs train_ids_K.csv '
-                    f'and test_ids_K.csv for K = 0..{num_folds - 1} (set '
-                    '--num-folds to match)')
+                raise FileNotFoundError(f'{split_file}: missing; --split-dir needs train_ids_K.csv '
+                                        f'and test_ids_K.csv for K = 0..{num_folds - 1} (set '
+                                        '--num-folds to match)')
             splits[split_file.name] = read_image_list(split_file)
     return splits
 
 
 def default_split_files(converted: Sequence[ConvertedSequence],
                         num_folds: int) -> Dict[str, List[str]]:
-    """Subject-independent ``train_ids_K`` / ``test_ids_K`` lists (see :func:`~mmfmpn.datasets.folds.subject_folds`).
+    """Subject-independent ``train_ids_K`` / ``test_ids_K`` lists.
+
+    The folds are :func:`~mmfmpn.datasets.folds.subject_folds` of the subjects.
 
     Args:
         converted (Sequence[ConvertedSequence]): The converted sequences.
@@ -318,7 +303,8 @@ def default_split_files(converted: Sequence[ConvertedSequence],
     """
     return subject_fold_split_files(
         {name: item.sequence.subject
-         for item in converted for name in item.expressive_names}, num_folds)
+         for item in converted
+         for name in item.expressive_names}, num_folds)
 
 
 def annotations_text(converted: Sequence[ConvertedSequence]) -> str:
@@ -337,16 +323,13 @@ def annotations_text(converted: Sequence[ConvertedSequence]) -> str:
             location=str(frame_path),
             subject=item.sequence.subject,
             sequence=item.sequence.key,
-            neutral=f'neutral/{item.neutral_name}')
-        for item in converted
+            neutral=f'neutral/{item.neutral_name}') for item in converted
         for frame_path in item.sequence.frame_paths[-NUM_EXPRESSIVE_FRAMES:]
     ]
-    return annotations_csv_text(
-        sorted(annotations, key=lambda annotation: annotation.image))
+    return annotations_csv_text(sorted(annotations, key=lambda annotation: annotation.image))
 
 
-def check_given_splits(splits: Dict[str, List[str]],
-                       converted: Sequence[ConvertedSequence],
+def check_given_splits(splits: Dict[str, List[str]], converted: Sequence[ConvertedSequence],
                        bad_sequences: Dict[str, str]) -> Dict[str, List[str]]:
     """Check that given split files list only images that were produced.
 
@@ -363,27 +346,23 @@ def check_given_splits(splits: Dict[str, List[str]],
             was skipped.
     """
     produced = {name for item in converted for name in item.expressive_names}
-    missing = sorted({name for names in splits.values() for name in names
-                      if name not in produced})
+    missing = sorted({name for names in splits.values() for name in names if name not in produced})
     if missing:
         examples = []
         for name in missing[:5]:
             sequence_key = name.rsplit('_', 1)[0]
-            reason = (f'skipped: {bad_sequences[sequence_key]}'
-                      if sequence_key in bad_sequences else
-                      'not among the last frames of a labelled sequence')
+            reason = (f'skipped: {bad_sequences[sequence_key]}' if sequence_key in bad_sequences
+                      else 'not among the last frames of a labelled sequence')
             examples.append(f'{name} ({reason})')
-        raise ValueError(
-            f'the split files list {len(missing)} image(s) that were not '
-            f'produced, e.g. {"; ".join(examples)}; restore those sequences '
-            'or drop --split-dir to compute the folds')
+        raise ValueError(f'the split files list {len(missing)} image(s) that were not '
+                         f'produced, e.g. {"; ".join(examples)}; restore those sequences '
+                         'or drop --split-dir to compute the folds')
     return splits
 
 
-def write_index_files(out: Path, splits: Dict[str, List[str]],
-                      emotion_labels: Dict[str, float],
-                      converted: Sequence[ConvertedSequence],
-                      bad_sequences: Dict[str, str]) -> None:
+def write_index_files(out: Path, splits: Dict[str, List[str]], emotion_labels: Dict[str, float],
+                      converted: Sequence[ConvertedSequence], bad_sequences: Dict[str,
+                                                                                  str]) -> None:
     """Write the split files, ``emotion_labels.pkl``, ``annotations.csv``, ``skipped.txt``.
 
     Args:
@@ -394,18 +373,15 @@ def write_index_files(out: Path, splits: Dict[str, List[str]],
         bad_sequences (dict[str, str]): Skipped sequence key -> reason (no file when empty).
     """
     for file_name, names in splits.items():
-        write_text_atomic(out / file_name,
-                          ''.join(f'{name}\n' for name in names))
+        write_text_atomic(out / file_name, ''.join(f'{name}\n' for name in names))
     # Protocol 2 and builtins only, like the authors' file.
-    write_bytes_atomic(
-        out / 'emotion_labels.pkl',
-        pickle.dumps(dict(sorted(emotion_labels.items())), protocol=2))
+    write_bytes_atomic(out / 'emotion_labels.pkl',
+                       pickle.dumps(dict(sorted(emotion_labels.items())), protocol=2))
     write_text_atomic(out / 'annotations.csv', annotations_text(converted))
     if bad_sequences:
         write_text_atomic(
             out / 'skipped.txt',
-            ''.join(f'{key}\t{reason}\n'
-                    for key, reason in sorted(bad_sequences.items())))
+            ''.join(f'{key}\t{reason}\n' for key, reason in sorted(bad_sequences.items())))
 
 
 @dataclass
@@ -439,14 +415,12 @@ class CKPlusConversion:
         Returns:
             list[str]: Lines to print.
         """
-        num_labelled = sum(value != UNLABELLED
-                           for value in self.emotion_labels.values())
+        num_labelled = sum(value != UNLABELLED for value in self.emotion_labels.values())
         produced = {name for item in self.converted for name in item.expressive_names}
         class_counts = np.bincount([item.label_index for item in self.converted],
                                    minlength=len(CKPLUS_CLASSES))
         num_folds = sum(name.startswith('test_ids_') for name in self.splits)
-        test_sizes = [len(self.splits[f'test_ids_{fold}.csv'])
-                      for fold in range(num_folds)]
+        test_sizes = [len(self.splits[f'test_ids_{fold}.csv']) for fold in range(num_folds)]
         origin = f'copied from {self.split_dir}' if self.split_dir else (
             'computed over '
             f'{len({item.sequence.subject for item in self.converted})} subjects')
@@ -460,9 +434,8 @@ class CKPlusConversion:
             f'(imgs/), {len(self.converted)} neutral faces (neutral/), '
             f'emotion_labels.pkl ({len(self.emotion_labels)} sequences), '
             'annotations.csv.',
-            'Sequences per class: ' + ', '.join(
-                f'{name} {count}'
-                for name, count in zip(CKPLUS_CLASSES, class_counts)),
+            'Sequences per class: ' +
+            ', '.join(f'{name} {count}' for name, count in zip(CKPLUS_CLASSES, class_counts)),
             f'{num_folds} folds ({origin}); test images per fold: '
             f'{", ".join(map(str, test_sizes))}.',
         ]
@@ -471,11 +444,10 @@ class CKPlusConversion:
             lines.append(f'{len(unlisted)} produced face(s) are in no split file and '
                          'will not be used.')
         if self.i2cnn_files:
-            lines.append('I2CNN sets: ' + ', '.join(str(path) for path in self.i2cnn_files)
-                         + ' (no contempt; first frames as neutral in the 7-class set).')
+            lines.append('I2CNN sets: ' + ', '.join(str(path) for path in self.i2cnn_files) +
+                         ' (no contempt; first frames as neutral in the 7-class set).')
         lines.append(f'Skipped {len(self.bad)} sequence(s); reasons in '
-                     f'{self.out / "skipped.txt"}.' if self.bad else
-                     'Skipped no sequence.')
+                     f'{self.out / "skipped.txt"}.' if self.bad else 'Skipped no sequence.')
         return lines + skipped_lines(self.bad)
 
 
@@ -547,14 +519,13 @@ def prepare_ckplus(ck_root: Path,
     """
     sequences = find_sequences(ck_root)
     given_splits = read_split_files(split_dir, num_folds) if split_dir else None
-    mtcnn_points = (load_mtcnn_five_points(str(bbox_landmarks))
-                    if bbox_landmarks else None)
+    mtcnn_points = (load_mtcnn_five_points(str(bbox_landmarks)) if bbox_landmarks else None)
 
     def frame_landmarks(frame_path: Path) -> Tuple[np.ndarray, str]:
         if mtcnn_points is None:
             return read_frame_landmarks(ck_root, frame_path), str(
-                ck_root / 'Landmarks' / frame_path.parent.parent.name /
-                frame_path.parent.name / f'{frame_path.stem}_landmarks.txt')
+                ck_root / 'Landmarks' / frame_path.parent.parent.name / frame_path.parent.name /
+                f'{frame_path.stem}_landmarks.txt')
         key = ckplus_frame_key(frame_path)
         if key not in mtcnn_points:
             raise BadSampleError(
@@ -566,20 +537,18 @@ def prepare_ckplus(ck_root: Path,
     with staged_output_folder(out, overwrite, [ck_root]) as building:
         converted, i2cnn_rows = [], []
         for sequence, label_index in track_progress(
-                labelled, f'Aligning {len(labelled)} labelled sequences',
-                enabled=show_progress):
+                labelled, f'Aligning {len(labelled)} labelled sequences', enabled=show_progress):
             try:
                 item = convert_sequence(sequence, label_index, frame_landmarks)
                 if i2cnn and CKPLUS_CLASSES[label_index] != 'contempt':
-                    i2cnn_rows += convert_i2cnn_sequence(
-                        sequence.subject, CKPLUS_CLASSES[label_index],
-                        sequence.frame_paths, frame_landmarks, building,
-                        i2cnn_crop_size)
+                    i2cnn_rows += convert_i2cnn_sequence(sequence.subject,
+                                                         CKPLUS_CLASSES[label_index],
+                                                         sequence.frame_paths, frame_landmarks,
+                                                         building, i2cnn_crop_size)
             except BadSampleError as err:
                 bad[sequence.key] = str(err)
                 continue
-            write_png_atomic(building / 'neutral' / item.neutral_name,
-                             item.neutral_face)
+            write_png_atomic(building / 'neutral' / item.neutral_name, item.neutral_face)
             for name, face in zip(item.expressive_names, item.expressive_faces):
                 write_png_atomic(building / 'imgs' / name, face)
             converted.append(item)
@@ -589,14 +558,12 @@ def prepare_ckplus(ck_root: Path,
                 f'no labelled sequence was converted from {ck_root}; check that it holds '
                 'cohn-kanade-images/, Emotion/ and Landmarks/', bad)
         try:
-            splits = (check_given_splits(given_splits, converted, bad)
-                      if given_splits is not None else default_split_files(
-                          converted, num_folds))
+            splits = (
+                check_given_splits(given_splits, converted, bad)
+                if given_splits is not None else default_split_files(converted, num_folds))
         except ValueError as err:
             raise ConversionError(str(err), bad) from None
         write_index_files(building, splits, emotion_labels, converted, bad)
-        i2cnn_files = (write_i2cnn_annotation_files(building, i2cnn_rows)
-                       if i2cnn else [])
-    return CKPlusConversion(ck_root, out, sequences, converted, emotion_labels, splits,
-                            bad, split_dir,
-                            [out / path.relative_to(building) for path in i2cnn_files])
+        i2cnn_files = (write_i2cnn_annotation_files(building, i2cnn_rows) if i2cnn else [])
+    return CKPlusConversion(ck_root, out, sequences, converted, emotion_labels, splits, bad,
+                            split_dir, [out / path.relative_to(building) for path in i2cnn_files])

@@ -33,7 +33,9 @@ NUM_PEAK_FRAMES = 3
 I2CNN_SETS = {'ckplus6.csv': BASIC6_CLASSES, 'ckplus7.csv': ('neutral', ) + BASIC6_CLASSES}
 
 
-def convert_i2cnn_sequence(subject: str, label: str, frames: Sequence[Path],
+def convert_i2cnn_sequence(subject: str,
+                           label: str,
+                           frames: Sequence[Path],
                            frame_landmarks: Callable[[Path], Tuple[np.ndarray, str]],
                            out: Path,
                            crop_size: int = I2CNN_CROP_SIZE) -> List[FERAnnotation]:
@@ -63,16 +65,21 @@ def convert_i2cnn_sequence(subject: str, label: str, frames: Sequence[Path],
         raise ValueError(f'{frames[0].parent if frames else subject}: {len(frames)} '
                          'frames, need a first frame and three peak frames')
     rows = []
-    for frame, frame_label in [*((frame, label) for frame in frames[-NUM_PEAK_FRAMES:]),
-                               (frames[0], 'neutral')]:
+    for frame, frame_label in [
+            *((frame, label) for frame in frames[-NUM_PEAK_FRAMES:]), (frames[0], 'neutral')
+    ]:
         landmarks, source = frame_landmarks(frame)
-        face, aligned_landmarks = align_sample(read_image(frame), landmarks, crop_size,
-                                               f'{source} ({frame.name})')
+        face, aligned_landmarks = align_sample(
+            read_image(frame), landmarks, crop_size, f'{source} ({frame.name})')
         write_png_atomic(out / I2CNN_FOLDER / 'imgs' / f'{frame.stem}.png', face)
-        rows.append(FERAnnotation(
-            image=f'imgs/{frame.stem}.png', label=frame_label, location=str(frame),
-            subject=subject, sequence=frame.stem.rsplit('_', 1)[0],
-            landmarks=five_alignment_points(aligned_landmarks)))
+        rows.append(
+            FERAnnotation(
+                image=f'imgs/{frame.stem}.png',
+                label=frame_label,
+                location=str(frame),
+                subject=subject,
+                sequence=frame.stem.rsplit('_', 1)[0],
+                landmarks=five_alignment_points(aligned_landmarks)))
     return rows
 
 
@@ -89,7 +96,6 @@ def write_i2cnn_annotation_files(out: Path, rows: Sequence[FERAnnotation]) -> Li
     paths = []
     for file_name, classes in I2CNN_SETS.items():
         path = out / I2CNN_FOLDER / file_name
-        write_text_atomic(path, annotations_csv_text(
-            [row for row in rows if row.label in classes]))
+        write_text_atomic(path, annotations_csv_text([row for row in rows if row.label in classes]))
         paths.append(path)
     return paths

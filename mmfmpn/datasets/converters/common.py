@@ -26,14 +26,12 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import (Callable, Dict, Iterable, Iterator, List, Optional, Sequence,
-                    Tuple, TypeVar)
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, TypeVar
 
 import cv2
 import numpy as np
 
-from mmfmpn.masks.alignment import (ALIGNED_FACE_SIZE, align_face,
-                                    alignment_matrix, transform_points)
+from mmfmpn.masks.alignment import ALIGNED_FACE_SIZE, align_face, alignment_matrix, transform_points
 from mmfmpn.masks.image_io import read_image_file, write_png_atomic
 from mmfmpn.masks.landmarks import five_alignment_points
 from mmfmpn.utils.file_io import atomic_output_folder, write_text_atomic
@@ -119,7 +117,9 @@ def read_image(path: Path) -> np.ndarray:
     """
     try:
         return read_image_file(
-            path, cv2.IMREAD_COLOR, fix='restore the file from the dataset archive, '
+            path,
+            cv2.IMREAD_COLOR,
+            fix='restore the file from the dataset archive, '
             'or rerun with --skip-bad to leave it out')
     except ValueError as err:
         raise BadSampleError(str(err)) from None
@@ -151,9 +151,8 @@ def parse_point_values(values: Sequence[str], where: str) -> np.ndarray:
     except ValueError:
         numbers = np.empty(0)
     if numbers.size not in (10, 136):
-        raise BadSampleError(
-            f'{where}: expected 5 or 68 (x, y) pairs of numbers, got '
-            f'{len(values)} values; fix the landmarks of this image')
+        raise BadSampleError(f'{where}: expected 5 or 68 (x, y) pairs of numbers, got '
+                             f'{len(values)} values; fix the landmarks of this image')
     return numbers.reshape(-1, 2)
 
 
@@ -318,8 +317,7 @@ def align_sample(image: np.ndarray, landmarks: np.ndarray, crop_size: int,
     return face, transform_points(landmarks, alignment_matrix(points, crop_size))
 
 
-def check_face_box(box: Sequence[float], image_shape: Tuple[int, ...],
-                   where: str) -> None:
+def check_face_box(box: Sequence[float], image_shape: Tuple[int, ...], where: str) -> None:
     """Require a face box ``(x, y, width, height)`` to lie inside the image.
 
     Args:
@@ -384,8 +382,7 @@ def write_face(out: Path, folder: str, name: str, face: np.ndarray) -> str:
 
 
 @contextmanager
-def staged_output_folder(out: Path, overwrite: bool,
-                         inputs: Sequence[Path] = ()) -> Iterator[Path]:
+def staged_output_folder(out: Path, overwrite: bool, inputs: Sequence[Path] = ()) -> Iterator[Path]:
     """Build a dataset in a temporary folder beside ``out``, swapped in when complete.
 
     The old ``out`` stays whole until the new dataset is complete, then goes as a whole:
@@ -431,15 +428,13 @@ def write_index_files(out: Path, annotations: Sequence[FERAnnotation],
         ConversionError: No sample was converted.
     """
     if not annotations:
-        raise ConversionError('no sample was converted; check the input folder',
-                              bad)
+        raise ConversionError('no sample was converted; check the input folder', bad)
     for file_name, names in split_files.items():
         write_text_atomic(out / file_name, ''.join(f'{name}\n' for name in names))
     write_text_atomic(out / 'annotations.csv', annotations_csv_text(annotations))
     if bad:
-        write_text_atomic(
-            out / 'skipped.txt',
-            ''.join(f'{key}\t{reason}\n' for key, reason in sorted(bad.items())))
+        write_text_atomic(out / 'skipped.txt',
+                          ''.join(f'{key}\t{reason}\n' for key, reason in sorted(bad.items())))
 
 
 @dataclass
@@ -471,9 +466,8 @@ class Conversion:
                                           self.split_files, self.bad)
 
 
-def summary_lines(out: Path, annotations: Sequence[FERAnnotation],
-                  classes: Sequence[str], split_files: Dict[str, List[str]],
-                  bad: Dict[str, str]) -> List[str]:
+def summary_lines(out: Path, annotations: Sequence[FERAnnotation], classes: Sequence[str],
+                  split_files: Dict[str, List[str]], bad: Dict[str, str]) -> List[str]:
     """The common part of a converter's summary.
 
     Args:
@@ -489,23 +483,21 @@ def summary_lines(out: Path, annotations: Sequence[FERAnnotation],
     counts = Counter(item.label for item in annotations)
     neutral = len({item.neutral for item in annotations if item.neutral})
     lines = [
-        f'Wrote {out}: {len(annotations)} aligned faces (imgs/)'
-        + (f', {neutral} neutral faces (neutral/)' if neutral else '') +
-        ', annotations.csv.',
-        'Images per class: ' + ', '.join(f'{name} {counts[name]}'
-                                         for name in classes) + '.',
+        f'Wrote {out}: {len(annotations)} aligned faces (imgs/)' +
+        (f', {neutral} neutral faces (neutral/)' if neutral else '') + ', annotations.csv.',
+        'Images per class: ' + ', '.join(f'{name} {counts[name]}' for name in classes) + '.',
     ]
     fold_test_sizes = [
         len(names) for name, names in sorted(
-            split_files.items(),
-            key=lambda entry: int(re.sub(r'\D', '', entry[0]) or 0))
+            split_files.items(), key=lambda entry: int(re.sub(r'\D', '', entry[0]) or 0))
         if _FOLD_TEST_FILE.match(name)
     ]
     if fold_test_sizes:
         lines.append(f'{len(fold_test_sizes)} subject-independent folds; test images '
                      f'per fold: {", ".join(map(str, fold_test_sizes))}.')
-    fixed_splits = [f'{name} {len(names)}' for name, names in split_files.items()
-                    if not _FOLD_FILE.match(name)]
+    fixed_splits = [
+        f'{name} {len(names)}' for name, names in split_files.items() if not _FOLD_FILE.match(name)
+    ]
     if fixed_splits:
         lines.append(f'Splits: {", ".join(fixed_splits)} images.')
     lines.append(f'Skipped {len(bad)} sample(s); reasons in {out / "skipped.txt"}.'

@@ -20,9 +20,9 @@ from ..annotation_file import FERAnnotation
 from ..categories import NEUTRAL7_CLASSES
 from ..folds import subject_fold_split_files
 from ..jaffe import parse_jaffe_name
-from .common import (BadSampleError, Conversion, LandmarkSource, align_sample,
-                     check_bad_samples, convert_all, landmark_source, read_image,
-                     staged_output_folder, write_face, write_index_files)
+from .common import (BadSampleError, Conversion, LandmarkSource, align_sample, check_bad_samples,
+                     convert_all, landmark_source, read_image, staged_output_folder, write_face,
+                     write_index_files)
 
 #: Aligned face side for I2CNN: room around the face for its largest patches.
 JAFFE_CROP_SIZE = 144
@@ -55,8 +55,8 @@ def find_jaffe_images(jaffe_dir: Path) -> Tuple[List[Path], List[Path]]:
     return images, ignored
 
 
-def convert_jaffe_image(path: Path, jaffe_dir: Path, out: Path,
-                        landmarks_of: LandmarkSource, crop_size: int) -> FERAnnotation:
+def convert_jaffe_image(path: Path, jaffe_dir: Path, out: Path, landmarks_of: LandmarkSource,
+                        crop_size: int) -> FERAnnotation:
     """Align one JAFFE image and write it.
 
     Args:
@@ -111,8 +111,10 @@ def random_fold_split_files(labels: Dict[str, str], num_folds: int,
     return split_files
 
 
-def jaffe_split_files(annotations: Sequence[FERAnnotation], protocol: str,
-                      num_folds: int = 10, seed: int = 0) -> Dict[str, List[str]]:
+def jaffe_split_files(annotations: Sequence[FERAnnotation],
+                      protocol: str,
+                      num_folds: int = 10,
+                      seed: int = 0) -> Dict[str, List[str]]:
     """The fold files of converted JAFFE images.
 
     Args:
@@ -133,11 +135,15 @@ def jaffe_split_files(annotations: Sequence[FERAnnotation], protocol: str,
     names = {Path(item.image).name: item for item in annotations}
     if protocol == 'poser':
         posers = {item.subject for item in annotations}
-        return subject_fold_split_files(
-            {name: item.subject for name, item in names.items()}, len(posers))
+        return subject_fold_split_files({
+            name: item.subject
+            for name, item in names.items()
+        }, len(posers))
     if protocol == 'random':
-        return random_fold_split_files(
-            {name: item.label for name, item in names.items()}, num_folds, seed)
+        return random_fold_split_files({
+            name: item.label
+            for name, item in names.items()
+        }, num_folds, seed)
     raise ValueError(f'unknown fold protocol {protocol!r}; use one of {FOLD_PROTOCOLS}')
 
 
@@ -189,18 +195,18 @@ def prepare_jaffe(jaffe_dir: Path,
     with staged_output_folder(out, overwrite, [jaffe_dir]) as building:
         annotations, bad = convert_all(
             images,
-            lambda path: [convert_jaffe_image(path, jaffe_dir, building, landmarks_of,
-                                              crop_size)],
+            lambda path: [convert_jaffe_image(path, jaffe_dir, building, landmarks_of, crop_size)],
             key_of=lambda path: path.name,
             description=f'Aligning {len(images)} images',
             show_progress=show_progress)
         check_bad_samples(bad, skip_bad, 'image')
-        split_files = jaffe_split_files(annotations, folds, num_folds,
-                                        seed) if annotations else {}
+        split_files = jaffe_split_files(annotations, folds, num_folds, seed) if annotations else {}
         write_index_files(building, annotations, split_files, bad)
-    notes = [f'Read {len(images)} images of {len({item.subject for item in annotations})} '
-             f'posers from {jaffe_dir}; folds: '
-             f'{"leave one poser out" if folds == "poser" else "random, stratified"}.']
+    notes = [
+        f'Read {len(images)} images of {len({item.subject for item in annotations})} '
+        f'posers from {jaffe_dir}; folds: '
+        f'{"leave one poser out" if folds == "poser" else "random, stratified"}.'
+    ]
     if ignored:
         notes.append(f'Ignored {len(ignored)} non-TIFF file(s), e.g. {ignored[0].name}.')
     return Conversion(out, annotations, NEUTRAL7_CLASSES, split_files, bad, notes)

@@ -26,9 +26,8 @@ from typing import List, Optional
 
 from mmfmpn.masks.alignment import ALIGNED_FACE_SIZE
 from ..annotation_file import FERAnnotation
-from .common import (Conversion, DetectedLandmarks, LandmarkSource, align_sample,
-                     check_bad_samples, convert_all, read_image, staged_output_folder,
-                     write_face, write_index_files)
+from .common import (Conversion, DetectedLandmarks, LandmarkSource, align_sample, check_bad_samples,
+                     convert_all, read_image, staged_output_folder, write_face, write_index_files)
 
 #: The class of the smiling photos.
 SMILE_CLASS = 'happy'
@@ -53,15 +52,15 @@ def read_people(london_root: Path) -> List[dict]:
                                 'london-faces folder')
     people = json.loads(path.read_text(encoding='utf-8'))
     if not isinstance(people, list) or not all(
-            isinstance(person, dict) and {'subject', 'neutral', 'smiling'} <= set(
-                person) for person in people):
+            isinstance(person, dict) and {'subject', 'neutral', 'smiling'} <= set(person)
+            for person in people):
         raise ValueError(f'{path}: expected a list of objects with subject, neutral '
                          'and smiling')
     return people
 
 
-def convert_person(person: dict, london_root: Path, out: Path,
-                   landmarks_of: LandmarkSource, crop_size: int) -> List[FERAnnotation]:
+def convert_person(person: dict, london_root: Path, out: Path, landmarks_of: LandmarkSource,
+                   crop_size: int) -> List[FERAnnotation]:
     """Align a person's neutral and smiling photos and write them.
 
     Args:
@@ -82,11 +81,9 @@ def convert_person(person: dict, london_root: Path, out: Path,
     for kind in ('neutral', 'smiling'):
         path = london_root / person[kind]
         image = read_image(path)
-        aligned[kind] = align_sample(image, landmarks_of(person[kind], image,
-                                                         str(path)), crop_size,
+        aligned[kind] = align_sample(image, landmarks_of(person[kind], image, str(path)), crop_size,
                                      str(path))
-    neutral = write_face(out, 'neutral', f'{subject}_neutral.png',
-                         aligned['neutral'][0])
+    neutral = write_face(out, 'neutral', f'{subject}_neutral.png', aligned['neutral'][0])
     face, landmarks = aligned['smiling']
     return [
         FERAnnotation(
@@ -135,8 +132,7 @@ def prepare_london_faces(london_root: Path,
     with staged_output_folder(out, overwrite, [london_root]) as building:
         annotations, bad = convert_all(
             people,
-            lambda person: convert_person(person, london_root, building, landmarks_of,
-                                          crop_size),
+            lambda person: convert_person(person, london_root, building, landmarks_of, crop_size),
             key_of=lambda person: str(person['subject']),
             description=f'Aligning {len(people)} neutral/smiling pairs',
             show_progress=show_progress)

@@ -34,9 +34,9 @@ from mmfmpn.masks.alignment import ALIGNED_FACE_SIZE
 from ..annotation_file import FERAnnotation
 from ..categories import BASIC6_CLASSES
 from ..folds import subject_fold_split_files
-from .common import (BadSampleError, Conversion, LandmarkSource, align_sample,
-                     check_bad_samples, convert_all, landmark_source,
-                     staged_output_folder, write_face, write_index_files)
+from .common import (BadSampleError, Conversion, LandmarkSource, align_sample, check_bad_samples,
+                     convert_all, landmark_source, staged_output_folder, write_face,
+                     write_index_files)
 
 #: The MMI Emotion metatag values of the six basic expressions (value - 1 = index).
 EMOTION_CODES = dict(enumerate(BASIC6_CLASSES, start=1))
@@ -114,11 +114,9 @@ def read_session(folder: Path) -> Tuple[str, Optional[MMISession]]:
         return 'no emotion label', None
     value = (emotion.get('Value') or '').strip()
     if not value.isdigit() or int(value) not in EMOTION_CODES:
-        raise BadSampleError(
-            f'{emotion_file}: unknown emotion code {value!r}; expected one of '
-            + ', '.join(f'{code} ({name})' for code, name in EMOTION_CODES.items()))
-    return 'used', MMISession(folder, video, EMOTION_CODES[int(value)],
-                              name_match[1])
+        raise BadSampleError(f'{emotion_file}: unknown emotion code {value!r}; expected one of ' +
+                             ', '.join(f'{code} ({name})' for code, name in EMOTION_CODES.items()))
+    return 'used', MMISession(folder, video, EMOTION_CODES[int(value)], name_match[1])
 
 
 def expressive_frame_indices(num_frames: int) -> Tuple[int, ...]:
@@ -186,8 +184,7 @@ def count_video_frames(video: Path) -> int:
     return count
 
 
-def convert_session(session: MMISession, mmi_root: Path, out: Path,
-                    landmarks_of: LandmarkSource,
+def convert_session(session: MMISession, mmi_root: Path, out: Path, landmarks_of: LandmarkSource,
                     crop_size: int) -> List[FERAnnotation]:
     """Align the first frame and the three middle frames of a session's video.
 
@@ -215,23 +212,20 @@ def convert_session(session: MMISession, mmi_root: Path, out: Path,
     aligned = {}
     for index in indices:
         source = f'{session.video} frame {index}'
-        aligned[index] = align_sample(
-            frames[index],
-            landmarks_of(f'{video_key}#{index}', frames[index], source), crop_size,
-            source)
+        aligned[index] = align_sample(frames[index],
+                                      landmarks_of(f'{video_key}#{index}', frames[index], source),
+                                      crop_size, source)
     sequence = session.video.stem
     neutral = write_face(out, 'neutral', f'{sequence}_{0:04d}.png', aligned[0][0])
     return [
         FERAnnotation(
-            image=write_face(out, 'imgs', f'{sequence}_{index:04d}.png',
-                             aligned[index][0]),
+            image=write_face(out, 'imgs', f'{sequence}_{index:04d}.png', aligned[index][0]),
             label=session.label,
             location=f'{session.video} frame {index}',
             subject=session.subject,
             sequence=sequence,
             neutral=neutral,
-            landmarks=np.asarray(aligned[index][1]))
-        for index in indices[1:]
+            landmarks=np.asarray(aligned[index][1])) for index in indices[1:]
     ]
 
 
@@ -274,9 +268,8 @@ def prepare_mmi(mmi_root: Path,
                                 'Sessions/<n>/session.xml')
     landmarks_of = landmark_source(landmarks_file)
     folders = sorted((path for path in sessions_dir.iterdir() if path.is_dir()),
-                     key=lambda path: (not path.name.isdigit(),
-                                       int(path.name) if path.name.isdigit() else 0,
-                                       path.name))
+                     key=lambda path: (not path.name.isdigit(), int(path.name)
+                                       if path.name.isdigit() else 0, path.name))
     left_out, sessions, bad = Counter(), [], {}
     for folder in folders:
         try:
@@ -291,22 +284,21 @@ def prepare_mmi(mmi_root: Path,
     with staged_output_folder(out, overwrite, [mmi_root]) as building:
         annotations, bad_videos = convert_all(
             sessions,
-            lambda session: convert_session(session, mmi_root, building, landmarks_of,
-                                            crop_size),
+            lambda session: convert_session(session, mmi_root, building, landmarks_of, crop_size),
             key_of=lambda session: str(session.folder.relative_to(mmi_root)),
             description=f'Aligning {len(sessions)} frontal labelled videos',
             show_progress=show_progress)
         bad.update(bad_videos)
         check_bad_samples(bad, skip_bad, 'session')
         split_files = subject_fold_split_files(
-            {Path(item.image).name: item.subject for item in annotations},
-            num_folds) if annotations else {}
+            {Path(item.image).name: item.subject
+             for item in annotations}, num_folds) if annotations else {}
         write_index_files(building, annotations, split_files, bad)
     notes = [
         f'Read {len(folders)} session folders from {sessions_dir}: '
-        f'{len(sessions)} frontal labelled videos' + ''.join(
-            f', {count} {reason}' for reason, count in sorted(left_out.items())) +
-        ' (left out).',
+        f'{len(sessions)} frontal labelled videos' +
+        ''.join(f', {count} {reason}'
+                for reason, count in sorted(left_out.items())) + ' (left out).',
         f'{len({item.subject for item in annotations})} subjects, '
         f'{len({item.sequence for item in annotations})} sequences (the FMPN paper '
         'reports 624 MMI images).'

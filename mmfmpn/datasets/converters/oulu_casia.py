@@ -25,9 +25,9 @@ from mmfmpn.masks.alignment import ALIGNED_FACE_SIZE
 from ..annotation_file import FERAnnotation
 from ..categories import BASIC6_CLASSES
 from ..folds import subject_fold_split_files
-from .common import (IMAGE_SUFFIXES, BadSampleError, Conversion, LandmarkSource,
-                     align_sample, check_bad_samples, convert_all, landmark_source,
-                     read_image, staged_output_folder, write_face, write_index_files)
+from .common import (IMAGE_SUFFIXES, BadSampleError, Conversion, LandmarkSource, align_sample,
+                     check_bad_samples, convert_all, landmark_source, read_image,
+                     staged_output_folder, write_face, write_index_files)
 
 #: Expression folder -> class name in :data:`BASIC6_CLASSES`.
 EXPRESSION_FOLDERS = {
@@ -79,10 +79,8 @@ def find_sequences(light_dir: Path) -> Tuple[List[OuluSequence], List[Path]]:
         were ignored.
     """
     sequences, ignored = [], []
-    for subject_dir in sorted(path for path in light_dir.iterdir()
-                              if path.is_dir()):
-        for sequence_dir in sorted(path for path in subject_dir.iterdir()
-                                   if path.is_dir()):
+    for subject_dir in sorted(path for path in light_dir.iterdir() if path.is_dir()):
+        for sequence_dir in sorted(path for path in subject_dir.iterdir() if path.is_dir()):
             frames = []
             for path in sequence_dir.iterdir():
                 if path.suffix.lower() in IMAGE_SUFFIXES:
@@ -96,8 +94,7 @@ def find_sequences(light_dir: Path) -> Tuple[List[OuluSequence], List[Path]]:
 
 
 def convert_sequence(sequence: OuluSequence, oulu_root: Path, out: Path,
-                     landmarks_of: LandmarkSource,
-                     crop_size: int) -> List[FERAnnotation]:
+                     landmarks_of: LandmarkSource, crop_size: int) -> List[FERAnnotation]:
     """Align the neutral first frame and the last 3 frames, and write them.
 
     Args:
@@ -129,21 +126,18 @@ def convert_sequence(sequence: OuluSequence, oulu_root: Path, out: Path,
             f'sequence starts at {frames[0].name}); restore it from the distribution, or '
             'rerun with --skip-bad to leave the sequence out')
     if len(frames) < NUM_EXPRESSIVE_FRAMES + 1:
-        raise BadSampleError(
-            f'{sequence.folder}: {len(frames)} frames, need at least '
-            f'{NUM_EXPRESSIVE_FRAMES + 1} (a neutral first frame and '
-            f'{NUM_EXPRESSIVE_FRAMES} expressive last frames)')
+        raise BadSampleError(f'{sequence.folder}: {len(frames)} frames, need at least '
+                             f'{NUM_EXPRESSIVE_FRAMES + 1} (a neutral first frame and '
+                             f'{NUM_EXPRESSIVE_FRAMES} expressive last frames)')
     aligned = []
     for frame_path in (frames[0], *frames[-NUM_EXPRESSIVE_FRAMES:]):
         image = read_image(frame_path)
         key = frame_path.relative_to(oulu_root).as_posix()
         aligned.append(
-            (frame_path,
-             *align_sample(image, landmarks_of(key, image, str(frame_path)),
-                           crop_size, str(frame_path))))
+            (frame_path, *align_sample(image, landmarks_of(key, image, str(frame_path)), crop_size,
+                                       str(frame_path))))
     neutral_path, neutral_face, _ = aligned[0]
-    neutral = write_face(out, 'neutral',
-                         f'{sequence.key}_{neutral_path.stem}.png', neutral_face)
+    neutral = write_face(out, 'neutral', f'{sequence.key}_{neutral_path.stem}.png', neutral_face)
     return [
         FERAnnotation(
             image=write_face(out, 'imgs', f'{sequence.key}_{path.stem}.png', face),
@@ -202,19 +196,21 @@ def prepare_oulu_casia(oulu_root: Path,
     with staged_output_folder(out, overwrite, [oulu_root]) as building:
         annotations, bad = convert_all(
             sequences,
-            lambda sequence: convert_sequence(sequence, oulu_root, building,
-                                              landmarks_of, crop_size),
+            lambda sequence: convert_sequence(sequence, oulu_root, building, landmarks_of, crop_size
+                                              ),
             key_of=lambda sequence: str(sequence.folder.relative_to(oulu_root)),
             description=f'Aligning {len(sequences)} sequences',
             show_progress=show_progress)
         check_bad_samples(bad, skip_bad, 'sequence')
         split_files = subject_fold_split_files(
-            {Path(item.image).name: item.subject for item in annotations},
-            num_folds) if annotations else {}
+            {Path(item.image).name: item.subject
+             for item in annotations}, num_folds) if annotations else {}
         write_index_files(building, annotations, split_files, bad)
-    notes = [f'Read {len(sequences)} sequence folders from {light_dir}; converted '
-             f'{len({item.sequence for item in annotations})} sequences of '
-             f'{len({item.subject for item in annotations})} subjects.']
+    notes = [
+        f'Read {len(sequences)} sequence folders from {light_dir}; converted '
+        f'{len({item.sequence for item in annotations})} sequences of '
+        f'{len({item.subject for item in annotations})} subjects.'
+    ]
     if ignored:
         notes.append(f'Ignored {len(ignored)} non-image file(s), e.g. {ignored[0]}.')
     return Conversion(out, annotations, BASIC6_CLASSES, split_files, bad, notes)

@@ -10,9 +10,9 @@ from typing import List, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 from mmcv.transforms import BaseTransform
+from mmpretrain.registry import TRANSFORMS
 
 from mmfmpn.masks.landmarks import five_points_from_68
-from mmpretrain.registry import TRANSFORMS
 
 _NUM_POINTS = 5
 
@@ -92,8 +92,7 @@ def patch_boxes(five_points: np.ndarray, regions: Sequence[dict],
     return np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
 
 
-def cut_patch(image: np.ndarray, box: np.ndarray,
-              patch_size: Tuple[int, int]) -> np.ndarray:
+def cut_patch(image: np.ndarray, box: np.ndarray, patch_size: Tuple[int, int]) -> np.ndarray:
     """Resample one box of an image to ``patch_size`` (edges replicated outside it).
 
     The box edges map to the patch edges, so the box centre lands on the patch centre
@@ -113,8 +112,8 @@ def cut_patch(image: np.ndarray, box: np.ndarray,
     centre_x, centre_y = (x0 + x1) / 2, (y0 + y1) / 2
     matrix = np.array([[scale_x, 0.0, (width - 1) / 2 - scale_x * centre_x],
                        [0.0, scale_y, (height - 1) / 2 - scale_y * centre_y]])
-    return cv2.warpAffine(image, matrix, (width, height), flags=cv2.INTER_LINEAR,
-                          borderMode=cv2.BORDER_REPLICATE)
+    return cv2.warpAffine(
+        image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
 @TRANSFORMS.register_module()
@@ -157,16 +156,14 @@ class FacePatches(BaseTransform):
                  flip: bool = False):
         if not regions:
             raise ValueError('FacePatches: regions is empty; give at least one region')
-        self.regions = [check_region(region, index)
-                        for index, region in enumerate(regions)]
+        self.regions = [check_region(region, index) for index, region in enumerate(regions)]
         self.scales = tuple(float(scale) for scale in scales)
         if not self.scales or min(self.scales) <= 0:
             raise ValueError(f'FacePatches: scales must be positive numbers, got {scales}')
         self.patch_size = self._pair(patch_size, 'patch_size')
-        self.crop_size = (self._pair(crop_size, 'crop_size')
-                          if crop_size is not None else self.patch_size)
-        if (self.crop_size[0] > self.patch_size[0]
-                or self.crop_size[1] > self.patch_size[1]):
+        self.crop_size = (
+            self._pair(crop_size, 'crop_size') if crop_size is not None else self.patch_size)
+        if (self.crop_size[0] > self.patch_size[0] or self.crop_size[1] > self.patch_size[1]):
             raise ValueError(f'FacePatches: crop_size {self.crop_size} is larger than '
                              f'patch_size {self.patch_size}')
         self.random_crop = random_crop
@@ -197,13 +194,11 @@ class FacePatches(BaseTransform):
         image = results['img']
         landmarks = results.get('landmarks')
         if landmarks is None:
-            raise KeyError(
-                f'FacePatches: {results.get("img_path")} has no landmarks; the dataset '
-                'must give five (or 68) points per face (annotation column landmarks, '
-                'written by the converters)')
+            raise KeyError(f'FacePatches: {results.get("img_path")} has no landmarks; the dataset '
+                           'must give five (or 68) points per face (annotation column landmarks, '
+                           'written by the converters)')
         landmarks = np.asarray(landmarks, dtype=np.float64)
-        five_points = (five_points_from_68(landmarks)
-                       if landmarks.shape == (68, 2) else landmarks)
+        five_points = (five_points_from_68(landmarks) if landmarks.shape == (68, 2) else landmarks)
         if five_points.shape != (_NUM_POINTS, 2):
             raise ValueError(f'FacePatches: {results.get("img_path")}: landmarks must be '
                              f'(5, 2) or (68, 2), got {landmarks.shape}')

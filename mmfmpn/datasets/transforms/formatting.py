@@ -1,8 +1,8 @@
 import numpy as np
 import torch
 from mmcv.transforms import BaseTransform
-
 from mmpretrain.registry import TRANSFORMS
+
 from .loading import is_dataset_sample
 
 
@@ -23,14 +23,11 @@ class MotionMaskToTensor(BaseTransform):
         if mask is None:
             if not is_dataset_sample(results):
                 return results
-            raise KeyError(
-                f'MotionMaskToTensor: sample {results["img_path"]} has no '
-                'gt_motion_mask; put LoadMotionMask (or LandmarkPriorMask) '
-                'before it in the pipeline.')
+            raise KeyError(f'MotionMaskToTensor: sample {results["img_path"]} has no '
+                           'gt_motion_mask; put LoadMotionMask (or LandmarkPriorMask) '
+                           'before it in the pipeline.')
         if mask.ndim != 2:
-            raise ValueError(
-                f'gt_motion_mask of {results.get("img_path")} has shape '
-                f'{mask.shape}; expected (H, W) from LoadMotionMask.')
-        results['gt_motion_mask'] = torch.from_numpy(
-            np.ascontiguousarray(mask)[None])
+            raise ValueError(f'gt_motion_mask of {results.get("img_path")} has shape '
+                             f'{mask.shape}; expected (H, W) from LoadMotionMask.')
+        results['gt_motion_mask'] = torch.from_numpy(np.ascontiguousarray(mask)[None])
         return results

@@ -2,10 +2,9 @@ from typing import Optional, Sequence, Tuple
 
 import numpy as np
 from mmcv.transforms import BaseTransform
-
-from mmfmpn.masks.landmark_prior import (DEFAULT_EXTRA_POINT_OFFSETS,
-                                         landmark_prior_map)
 from mmpretrain.registry import TRANSFORMS
+
+from mmfmpn.masks.landmark_prior import DEFAULT_EXTRA_POINT_OFFSETS, landmark_prior_map
 from .loading import is_dataset_sample
 
 
@@ -37,8 +36,7 @@ class LandmarkPriorMask(BaseTransform):
 
     def __init__(self,
                  sigma_ratio: float = 0.2,
-                 extra_point_offsets: Sequence[Tuple[int, float]] = (
-                     DEFAULT_EXTRA_POINT_OFFSETS),
+                 extra_point_offsets: Sequence[Tuple[int, float]] = (DEFAULT_EXTRA_POINT_OFFSETS),
                  blend: Optional[float] = None):
         if not sigma_ratio > 0:
             raise ValueError('LandmarkPriorMask: sigma_ratio must be positive, got '
@@ -56,38 +54,32 @@ class LandmarkPriorMask(BaseTransform):
         if results.get('landmarks') is None:
             if not is_dataset_sample(results):
                 return results  # an inferencer's image: no mask to make
-            raise KeyError(
-                f'LandmarkPriorMask: sample {source} has no landmarks; add a '
-                'landmarks column to the annotation file (the converters write one).')
+            raise KeyError(f'LandmarkPriorMask: sample {source} has no landmarks; add a '
+                           'landmarks column to the annotation file (the converters write one).')
         height, width = results['img'].shape[:2]
         try:
-            prior = landmark_prior_map(results['landmarks'], (height, width),
-                                       self.sigma_ratio, self.extra_point_offsets)
+            prior = landmark_prior_map(results['landmarks'], (height, width), self.sigma_ratio,
+                                       self.extra_point_offsets)
         except ValueError as err:
             raise ValueError(f'LandmarkPriorMask: sample {source}: {err}') from err
         class_mask = results.get('gt_motion_mask')
         if self.blend is None:
             if class_mask is not None:
-                raise ValueError(
-                    f'LandmarkPriorMask: sample {source} already has a '
-                    'gt_motion_mask (from LoadMotionMask); set blend=alpha to mix '
-                    'them, or drop LoadMotionMask to use the prior alone.')
+                raise ValueError(f'LandmarkPriorMask: sample {source} already has a '
+                                 'gt_motion_mask (from LoadMotionMask); set blend=alpha to mix '
+                                 'them, or drop LoadMotionMask to use the prior alone.')
             mask = prior * 255.0
         else:
             if class_mask is None:
-                raise KeyError(
-                    f'LandmarkPriorMask(blend={self.blend}): sample {source} has no '
-                    'gt_motion_mask to blend with; put LoadMotionMask before this '
-                    'transform, or set blend=None.')
+                raise KeyError(f'LandmarkPriorMask(blend={self.blend}): sample {source} has no '
+                               'gt_motion_mask to blend with; put LoadMotionMask before this '
+                               'transform, or set blend=None.')
             if class_mask.shape != (height, width):
-                raise ValueError(
-                    f'LandmarkPriorMask: the class mask of {source} is '
-                    f'{class_mask.shape[1]}x{class_mask.shape[0]} but the image is '
-                    f'{width}x{height}; align the faces to the size of the masks.')
-            mask = (self.blend * prior * 255.0 +
-                    (1.0 - self.blend) * class_mask.astype(np.float64))
-        results['gt_motion_mask'] = np.clip(np.rint(mask), 0,
-                                            255).astype(np.uint8)
+                raise ValueError(f'LandmarkPriorMask: the class mask of {source} is '
+                                 f'{class_mask.shape[1]}x{class_mask.shape[0]} but the image is '
+                                 f'{width}x{height}; align the faces to the size of the masks.')
+            mask = (self.blend * prior * 255.0 + (1.0 - self.blend) * class_mask.astype(np.float64))
+        results['gt_motion_mask'] = np.clip(np.rint(mask), 0, 255).astype(np.uint8)
         return results
 
     def __repr__(self) -> str:

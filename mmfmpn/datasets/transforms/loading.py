@@ -4,7 +4,6 @@ from typing import Dict
 import cv2
 import numpy as np
 from mmcv.transforms import BaseTransform
-
 from mmpretrain.registry import TRANSFORMS
 
 
@@ -47,39 +46,34 @@ class LoadMotionMask(BaseTransform):
         if path is None:
             if not is_dataset_sample(results):
                 return results
-            raise KeyError(
-                f'LoadMotionMask: sample {results.get("img_path")} has no '
-                'motion_mask_path; give the dataset a mask_dir, or drop '
-                'LoadMotionMask from the pipeline.')
+            raise KeyError(f'LoadMotionMask: sample {results.get("img_path")} has no '
+                           'motion_mask_path; give the dataset a mask_dir, or drop '
+                           'LoadMotionMask from the pipeline.')
         mask = self._cache.get(path)
         if mask is None:
             mask = self._read(path)
             self._cache[path] = mask
-        if self.check_size and 'img' in results and (
-                mask.shape != results['img'].shape[:2]):
-            raise ValueError(
-                f'Motion mask {path} is {mask.shape[1]}x{mask.shape[0]} but '
-                f'image {results.get("img_path")} is '
-                f'{results["img"].shape[1]}x{results["img"].shape[0]}; build '
-                'the masks from the same aligned faces (tools/make_masks.py).')
+        if self.check_size and 'img' in results and (mask.shape != results['img'].shape[:2]):
+            raise ValueError(f'Motion mask {path} is {mask.shape[1]}x{mask.shape[0]} but '
+                             f'image {results.get("img_path")} is '
+                             f'{results["img"].shape[1]}x{results["img"].shape[0]}; build '
+                             'the masks from the same aligned faces (tools/make_masks.py).')
         results['gt_motion_mask'] = mask
         return results
 
     @staticmethod
     def _read(path: str) -> np.ndarray:
         if not osp.isfile(path):
-            raise FileNotFoundError(
-                f'Motion mask {path} does not exist; build the masks with '
-                'tools/make_masks.py DATA_ROOT.')
+            raise FileNotFoundError(f'Motion mask {path} does not exist; build the masks with '
+                                    'tools/make_masks.py DATA_ROOT.')
         mask = cv2.imread(path, cv2.IMREAD_UNCHANGED)
         if mask is None:
             raise ValueError(f'Motion mask {path} cannot be decoded; rebuild '
                              'it with tools/make_masks.py.')
         if mask.ndim != 2 or mask.dtype != np.uint8:
-            raise ValueError(
-                f'Motion mask {path} is {mask.dtype} with shape {mask.shape}; '
-                'expected a single-channel 8-bit gray PNG (tools/make_masks.py '
-                'writes those).')
+            raise ValueError(f'Motion mask {path} is {mask.dtype} with shape {mask.shape}; '
+                             'expected a single-channel 8-bit gray PNG (tools/make_masks.py '
+                             'writes those).')
         mask.setflags(write=False)  # shared by every sample of its class
         return mask
 

@@ -3,8 +3,8 @@ from typing import Sequence, Tuple, Union
 import numpy as np
 from mmcv.transforms import BaseTransform, TransformBroadcaster
 from mmcv.transforms.utils import cache_randomness
-
 from mmpretrain.registry import TRANSFORMS
+
 from .loading import is_dataset_sample
 
 
@@ -37,10 +37,9 @@ class MotionMaskBroadcaster(TransformBroadcaster):
         if results.get('gt_motion_mask') is not None:
             return super().transform(results)
         if is_dataset_sample(results):
-            raise KeyError(
-                f'MotionMaskBroadcaster: sample {results["img_path"]} has no '
-                'gt_motion_mask; put LoadMotionMask (or LandmarkPriorMask) '
-                'before it in the pipeline.')
+            raise KeyError(f'MotionMaskBroadcaster: sample {results["img_path"]} has no '
+                           'gt_motion_mask; put LoadMotionMask (or LandmarkPriorMask) '
+                           'before it in the pipeline.')
         return self.transforms(results)
 
 
@@ -58,8 +57,7 @@ class RandomFiveCrop(BaseTransform):
         crop_size (int | tuple[int, int]): Output (height, width).
     """
 
-    POSITIONS = ('top_left', 'top_right', 'bottom_left', 'bottom_right',
-                 'center')
+    POSITIONS = ('top_left', 'top_right', 'bottom_left', 'bottom_right', 'center')
 
     def __init__(self, crop_size: Union[int, Sequence[int]]):
         if isinstance(crop_size, int):
@@ -73,8 +71,7 @@ class RandomFiveCrop(BaseTransform):
     def _choose_position(self) -> str:
         return self.POSITIONS[np.random.randint(len(self.POSITIONS))]
 
-    def _crop_origin(self, position: str, height: int,
-                     width: int) -> Tuple[int, int]:
+    def _crop_origin(self, position: str, height: int, width: int) -> Tuple[int, int]:
         crop_h, crop_w = self.crop_size
         if position == 'center':
             return (height - crop_h) // 2, (width - crop_w) // 2
@@ -87,10 +84,9 @@ class RandomFiveCrop(BaseTransform):
         height, width = img.shape[:2]
         crop_h, crop_w = self.crop_size
         if crop_h > height or crop_w > width:
-            raise ValueError(
-                f'RandomFiveCrop: crop {crop_h}x{crop_w} is larger than the '
-                f'image {height}x{width} of {results.get("img_path")}; '
-                'resize first.')
+            raise ValueError(f'RandomFiveCrop: crop {crop_h}x{crop_w} is larger than the '
+                             f'image {height}x{width} of {results.get("img_path")}; '
+                             'resize first.')
         top, left = self._crop_origin(self._choose_position(), height, width)
         results['img'] = img[top:top + crop_h, left:left + crop_w]
         results['img_shape'] = results['img'].shape[:2]

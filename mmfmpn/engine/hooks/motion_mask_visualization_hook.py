@@ -6,7 +6,6 @@ import torch
 from mmengine.dist import is_main_process
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
-
 from mmpretrain.registry import HOOKS
 
 #: Column titles of the grid, in order.
@@ -18,8 +17,7 @@ _BORDER = 2
 def _heat(mask: np.ndarray) -> np.ndarray:
     """``(H, W)`` float mask in [0, 1] -> ``(H, W, 3)`` uint8 RGB JET map."""
     gray = (np.clip(mask, 0, 1) * 255).round().astype(np.uint8)
-    return cv2.cvtColor(cv2.applyColorMap(gray, cv2.COLORMAP_JET),
-                        cv2.COLOR_BGR2RGB)
+    return cv2.cvtColor(cv2.applyColorMap(gray, cv2.COLORMAP_JET), cv2.COLOR_BGR2RGB)
 
 
 def _stretch(image: np.ndarray) -> np.ndarray:
@@ -32,12 +30,9 @@ def _stretch(image: np.ndarray) -> np.ndarray:
 
 def _text(tile: np.ndarray, text: str, y: int) -> None:
     """White text on a black strip, in place, baseline at ``y``."""
-    (width, height), baseline = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX,
-                                                0.4, 1)
-    cv2.rectangle(tile, (0, y - height - 2), (width + 6, y + baseline),
-                  (0, 0, 0), -1)
-    cv2.putText(tile, text, (3, y), cv2.FONT_HERSHEY_SIMPLEX, 0.4,
-                (255, 255, 255), 1, cv2.LINE_AA)
+    (width, height), baseline = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, 0.4, 1)
+    cv2.rectangle(tile, (0, y - height - 2), (width + 6, y + baseline), (0, 0, 0), -1)
+    cv2.putText(tile, text, (3, y), cv2.FONT_HERSHEY_SIMPLEX, 0.4, (255, 255, 255), 1, cv2.LINE_AA)
 
 
 @HOOKS.register_module()
@@ -72,10 +67,9 @@ class MotionMaskVisualizationHook(Hook):
                  tile_size: int = 128,
                  name: str = 'val_motion_masks'):
         if num_samples < 1 or interval < 1 or tile_size < 16:
-            raise ValueError(
-                'MotionMaskVisualizationHook: num_samples and interval must '
-                f'be >= 1 and tile_size >= 16, got {num_samples}, {interval} '
-                f'and {tile_size}.')
+            raise ValueError('MotionMaskVisualizationHook: num_samples and interval must '
+                             f'be >= 1 and tile_size >= 16, got {num_samples}, {interval} '
+                             f'and {tile_size}.')
         self.num_samples = num_samples
         self.interval = interval
         self.tile_size = tile_size
@@ -87,8 +81,7 @@ class MotionMaskVisualizationHook(Hook):
     def before_val_epoch(self, runner) -> None:
         self._validations += 1
         self._rows = []
-        self._active = is_main_process() and (
-            self._validations - 1) % self.interval == 0
+        self._active = is_main_process() and (self._validations - 1) % self.interval == 0
         self._attach_fused_image(runner, self._active)
 
     def after_val_iter(self,
@@ -100,15 +93,11 @@ class MotionMaskVisualizationHook(Hook):
             return
         count = min(self.num_samples - len(self._rows), len(outputs))
         # BGR -> RGB as the preprocessor did for the model.
-        to_rgb = getattr(
-            self._model(runner).data_preprocessor, '_channel_conversion',
-            False)
+        to_rgb = getattr(self._model(runner).data_preprocessor, '_channel_conversion', False)
         classes = self._classes(runner)
         for index in range(count):
             face = data_batch['inputs'][index]
-            self._rows.append(
-                self._row(face.flip(0) if to_rgb else face, outputs[index],
-                          classes))
+            self._rows.append(self._row(face.flip(0) if to_rgb else face, outputs[index], classes))
         if len(self._rows) >= self.num_samples:
             self._attach_fused_image(runner, False)
 
@@ -142,10 +131,9 @@ class MotionMaskVisualizationHook(Hook):
             return None
 
     def _tile(self, image: np.ndarray) -> np.ndarray:
-        tile = cv2.resize(image, (self.tile_size, self.tile_size),
-                          interpolation=cv2.INTER_LINEAR)
-        return cv2.copyMakeBorder(tile, _BORDER, _BORDER, _BORDER, _BORDER,
-                                  cv2.BORDER_CONSTANT, value=(255, 255, 255))
+        tile = cv2.resize(image, (self.tile_size, self.tile_size), interpolation=cv2.INTER_LINEAR)
+        return cv2.copyMakeBorder(
+            tile, _BORDER, _BORDER, _BORDER, _BORDER, cv2.BORDER_CONSTANT, value=(255, 255, 255))
 
     def _row(self, face: torch.Tensor, sample, classes) -> np.ndarray:
         """One grid row: face, generated mask, ground-truth mask, fused.
@@ -161,13 +149,11 @@ class MotionMaskVisualizationHook(Hook):
         Returns:
             np.ndarray: ``(tile + border, 4 * (tile + border), 3)`` uint8 RGB.
         """
-        face_rgb = face.float().clamp(0, 255).round().byte().permute(
-            1, 2, 0).cpu().numpy()
+        face_rgb = face.float().clamp(0, 255).round().byte().permute(1, 2, 0).cpu().numpy()
         face_tile = self._tile(face_rgb)
 
         def name(label) -> str:
-            index = int(label.item()) if torch.is_tensor(label) else int(
-                label)
+            index = int(label.item()) if torch.is_tensor(label) else int(label)
             return classes[index] if classes else str(index)
 
         if 'gt_label' in sample:
@@ -181,12 +167,10 @@ class MotionMaskVisualizationHook(Hook):
             gt_tile = self._tile(_heat(gt_mask[0].cpu().numpy()))
         else:
             gt_tile = self._blank_tile(face_rgb, 'no mask')
-        generated_tile = self._tile(
-            _heat(sample.pred_motion_mask[0].float().cpu().numpy()))
+        generated_tile = self._tile(_heat(sample.pred_motion_mask[0].float().cpu().numpy()))
         if 'pred_fused_image' in sample:
             fused_tile = self._tile(
-                _stretch(sample.pred_fused_image.float().permute(
-                    1, 2, 0).cpu().numpy()))
+                _stretch(sample.pred_fused_image.float().permute(1, 2, 0).cpu().numpy()))
         else:  # a stage-1 model runs no fusion
             fused_tile = self._blank_tile(face_rgb, 'not run')
         return np.hstack([face_tile, generated_tile, gt_tile, fused_tile])
@@ -198,10 +182,8 @@ class MotionMaskVisualizationHook(Hook):
 
     def _header(self) -> np.ndarray:
         cell = self.tile_size + 2 * _BORDER
-        header = np.full((_HEADER_HEIGHT, cell * len(COLUMNS), 3), 255,
-                         np.uint8)
+        header = np.full((_HEADER_HEIGHT, cell * len(COLUMNS), 3), 255, np.uint8)
         for index, title in enumerate(COLUMNS):
-            cv2.putText(header, title, (index * cell + 4, 14),
-                        cv2.FONT_HERSHEY_SIMPLEX, 0.45, (0, 0, 0), 1,
-                        cv2.LINE_AA)
+            cv2.putText(header, title, (index * cell + 4, 14), cv2.FONT_HERSHEY_SIMPLEX, 0.45,
+                        (0, 0, 0), 1, cv2.LINE_AA)
         return header

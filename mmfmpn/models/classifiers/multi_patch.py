@@ -2,7 +2,6 @@ from typing import List, Optional
 
 import torch
 import torch.nn.functional as F
-
 from mmpretrain.models import ImageClassifier
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
@@ -32,10 +31,9 @@ class MultiPatchClassifier(ImageClassifier):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if getattr(self.data_preprocessor, 'to_rgb', False):
-            raise ValueError(
-                'MultiPatchClassifier: set data_preprocessor.to_rgb=False; the inputs '
-                'are (N, K, 3, H, W) patches, whose dimension 1 is the patch, not the '
-                'channel')
+            raise ValueError('MultiPatchClassifier: set data_preprocessor.to_rgb=False; the inputs '
+                             'are (N, K, 3, H, W) patches, whose dimension 1 is the patch, not the '
+                             'channel')
 
     @staticmethod
     def _flatten_patches(inputs: torch.Tensor) -> torch.Tensor:
@@ -55,12 +53,10 @@ class MultiPatchClassifier(ImageClassifier):
             torch.Tensor: ``(N, K, D)``.
         """
         num_faces, num_patches = inputs.shape[:2]
-        features = super().extract_feat(
-            self._flatten_patches(inputs), stage='pre_logits')
+        features = super().extract_feat(self._flatten_patches(inputs), stage='pre_logits')
         return features.reshape(num_faces, num_patches, -1)
 
-    def extract_feat(self, inputs: torch.Tensor, stage: str = 'pre_logits'
-                     ) -> torch.Tensor:
+    def extract_feat(self, inputs: torch.Tensor, stage: str = 'pre_logits') -> torch.Tensor:
         """The face feature of I2CNN: its patches' features side by side.
 
         Args:

@@ -2,7 +2,6 @@ from numbers import Number
 from typing import Optional, Sequence
 
 import torch
-
 from mmpretrain.models import ClsDataPreprocessor
 from mmpretrain.registry import MODELS
 
@@ -35,10 +34,9 @@ class FMPNDataPreprocessor(ClsDataPreprocessor):
                  batch_augments: Optional[dict] = None,
                  **kwargs):
         if batch_augments:
-            raise ValueError(
-                'FMPNDataPreprocessor does not support batch augments '
-                f'({batch_augments}): Mixup/CutMix mix faces but not their '
-                'class motion masks. Remove train_cfg.augments from the model.')
+            raise ValueError('FMPNDataPreprocessor does not support batch augments '
+                             f'({batch_augments}): Mixup/CutMix mix faces but not their '
+                             'class motion masks. Remove train_cfg.augments from the model.')
         super().__init__(mean=mean, std=std, to_rgb=to_rgb, **kwargs)
 
     def forward(self, data: dict, training: bool = False) -> dict:

@@ -1,7 +1,6 @@
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-
 from mmpretrain.registry import MODELS
 
 
@@ -25,18 +24,14 @@ class MotionMaskLoss(nn.Module):
     def __init__(self, loss_weight: float = 10.0):
         super().__init__()
         if loss_weight < 0:
-            raise ValueError(
-                f'MotionMaskLoss: loss_weight must be >= 0, got {loss_weight}.')
+            raise ValueError(f'MotionMaskLoss: loss_weight must be >= 0, got {loss_weight}.')
         self.loss_weight = loss_weight
 
-    def forward(self, motion_mask: torch.Tensor,
-                gt_motion_mask: torch.Tensor) -> torch.Tensor:
+    def forward(self, motion_mask: torch.Tensor, gt_motion_mask: torch.Tensor) -> torch.Tensor:
         if motion_mask.shape != gt_motion_mask.shape:
-            raise ValueError(
-                'MotionMaskLoss: generated mask shape '
-                f'{tuple(motion_mask.shape)} differs from the ground-truth '
-                f'mask shape {tuple(gt_motion_mask.shape)}; pack masks of the '
-                'image size (LoadMotionMask before the geometric transforms).')
+            raise ValueError('MotionMaskLoss: generated mask shape '
+                             f'{tuple(motion_mask.shape)} differs from the ground-truth '
+                             f'mask shape {tuple(gt_motion_mask.shape)}; pack masks of the '
+                             'image size (LoadMotionMask before the geometric transforms).')
         # Under AMP the generator may emit fp16; compute the error in fp32.
-        return self.loss_weight * F.mse_loss(motion_mask.float(),
-                                             gt_motion_mask.float())
+        return self.loss_weight * F.mse_loss(motion_mask.float(), gt_motion_mask.float())

@@ -5,8 +5,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 from mmcv.cnn import ConvModule, build_norm_layer
 from mmengine.model import BaseModule
-
 from mmpretrain.registry import MODELS
+
 from .residual_block import ResidualBlock
 
 
@@ -24,8 +24,7 @@ class _UpsampleNormReLU(BaseModule):
         self.norm = build_norm_layer(norm_cfg, out_channels)[1]
         self.relu = nn.ReLU(inplace=True)
 
-    def forward(self, x: torch.Tensor,
-                output_size: Sequence[int]) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, output_size: Sequence[int]) -> torch.Tensor:
         return self.relu(self.norm(self.deconv(x, output_size=output_size)))
 
 
@@ -65,31 +64,25 @@ class FacialMotionMaskGenerator(BaseModule):
                  init_cfg: Optional[Union[dict, list]] = None):
         super().__init__(init_cfg=init_cfg)
         if base_channels < 1 or num_res_blocks < 0:
-            raise ValueError(
-                'FacialMotionMaskGenerator: base_channels must be >= 1 and '
-                f'num_res_blocks >= 0, got {base_channels} and '
-                f'{num_res_blocks}.')
+            raise ValueError('FacialMotionMaskGenerator: base_channels must be >= 1 and '
+                             f'num_res_blocks >= 0, got {base_channels} and '
+                             f'{num_res_blocks}.')
         if isinstance(working_size, int):
             working_size = (working_size, working_size)
-        if working_size is not None and (len(working_size) != 2
-                                         or min(working_size) < 4):
+        if working_size is not None and (len(working_size) != 2 or min(working_size) < 4):
             raise ValueError('FacialMotionMaskGenerator: working_size must be '
                              'an int or (height, width) of at least 4 pixels, '
                              f'got {working_size}.')
-        self.working_size = None if working_size is None else tuple(
-            working_size)
+        self.working_size = None if working_size is None else tuple(working_size)
         norm_cfg = norm_cfg or dict(type='BN')
         c = base_channels
         self.encoder = nn.Sequential(
             ConvModule(1, c, 7, padding=3, norm_cfg=norm_cfg),
             ConvModule(c, 2 * c, 4, stride=2, padding=1, norm_cfg=norm_cfg),
-            ConvModule(
-                2 * c, 4 * c, 4, stride=2, padding=1, norm_cfg=norm_cfg),
+            ConvModule(2 * c, 4 * c, 4, stride=2, padding=1, norm_cfg=norm_cfg),
         )
-        self.res_blocks = nn.Sequential(*[
-            ResidualBlock(4 * c, norm_cfg=norm_cfg)
-            for _ in range(num_res_blocks)
-        ])
+        self.res_blocks = nn.Sequential(
+            *[ResidualBlock(4 * c, norm_cfg=norm_cfg) for _ in range(num_res_blocks)])
         self.up1 = _UpsampleNormReLU(4 * c, 2 * c, norm_cfg)
         self.up2 = _UpsampleNormReLU(2 * c, c, norm_cfg)
         self.to_mask = nn.Conv2d(c, 1, 7, padding=3)
@@ -109,9 +102,7 @@ class FacialMotionMaskGenerator(BaseModule):
         input_size = gray.shape[-2:]
         x = gray
         if self.working_size is not None and input_size != self.working_size:
-            x = F.interpolate(
-                x, size=self.working_size, mode='bilinear',
-                align_corners=False)
+            x = F.interpolate(x, size=self.working_size, mode='bilinear', align_corners=False)
         full_size = x.shape[-2:]
         x = self.encoder[0](x)
         half = self.encoder[1](x)
@@ -120,6 +111,5 @@ class FacialMotionMaskGenerator(BaseModule):
         x = self.up2(x, output_size=full_size)
         logits = self.to_mask(x)
         if logits.shape[-2:] != input_size:
-            logits = F.interpolate(
-                logits, size=input_size, mode='bilinear', align_corners=False)
+            logits = F.interpolate(logits, size=input_size, mode='bilinear', align_corners=False)
         return torch.sigmoid(logits)

@@ -4,19 +4,17 @@ import torch
 import torch.nn as nn
 from mmcv.cnn import ConvModule
 from mmengine.model import BaseModule
-
 from mmpretrain.registry import MODELS
+
 from .residual_block import ResidualBlock
 
 
 def _to_channels_last(module: nn.Module, args: tuple) -> tuple:
     """Forward pre-hook: the conv input goes channels-last."""
-    return (args[0].contiguous(memory_format=torch.channels_last),
-            ) + args[1:]
+    return (args[0].contiguous(memory_format=torch.channels_last), ) + args[1:]
 
 
-def _to_contiguous(module: nn.Module, args: tuple,
-                   output: torch.Tensor) -> torch.Tensor:
+def _to_contiguous(module: nn.Module, args: tuple, output: torch.Tensor) -> torch.Tensor:
     """Forward hook: the conv output goes back to the default layout."""
     return output.contiguous()
 
@@ -57,8 +55,7 @@ class PriorFusionNet(BaseModule):
         super().__init__(init_cfg=init_cfg)
         norm_cfg = norm_cfg or dict(type='BN')
         self.rgb_branch = ConvModule(3, 3, 3, padding=1, norm_cfg=norm_cfg)
-        self.masked_face_branch = ConvModule(
-            1, 3, 3, padding=1, norm_cfg=norm_cfg)
+        self.masked_face_branch = ConvModule(1, 3, 3, padding=1, norm_cfg=norm_cfg)
         self.res_block = ResidualBlock(3, norm_cfg=norm_cfg)
         self.to_image = nn.Conv2d(3, 3, 3, padding=1, bias=False)
         if channels_last_convs:
@@ -67,8 +64,7 @@ class PriorFusionNet(BaseModule):
                     conv.register_forward_pre_hook(_to_channels_last)
                     conv.register_forward_hook(_to_contiguous)
 
-    def forward(self, rgb: torch.Tensor,
-                masked_face: torch.Tensor) -> torch.Tensor:
+    def forward(self, rgb: torch.Tensor, masked_face: torch.Tensor) -> torch.Tensor:
         """Fuse the face with its motion-masked gray face.
 
         Args:
@@ -105,10 +101,8 @@ class WeightedSumPriorFusion(BaseModule):
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
         self.face_weight = nn.Parameter(torch.tensor(float(face_weight)))
-        self.masked_face_weight = nn.Parameter(
-            torch.tensor(float(masked_face_weight)))
+        self.masked_face_weight = nn.Parameter(torch.tensor(float(masked_face_weight)))
 
-    def forward(self, rgb: torch.Tensor,
-                masked_face: torch.Tensor) -> torch.Tensor:
+    def forward(self, rgb: torch.Tensor, masked_face: torch.Tensor) -> torch.Tensor:
         """See :meth:`PriorFusionNet.forward`."""
         return self.face_weight * rgb + self.masked_face_weight * masked_face

@@ -26,12 +26,8 @@ class ResidualBlock(BaseModule):
         norm_cfg = norm_cfg or dict(type='BN')
         self.layers = nn.Sequential(*[
             ConvModule(
-                channels,
-                channels,
-                3,
-                padding=1,
-                norm_cfg=norm_cfg,
-                act_cfg=dict(type='PReLU')) for _ in range(2)
+                channels, channels, 3, padding=1, norm_cfg=norm_cfg, act_cfg=dict(type='PReLU'))
+            for _ in range(2)
         ])
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

@@ -8,5 +8,7 @@ from .ckplus import generate_real_face_ckplus, read_faces
 from .expression_transfer import landmark_motion, warp_to_landmarks
 from .landmarks import london_to_ibug68
 
-__all__ = ['generate_real_face_ckplus', 'read_faces', 'landmark_motion', 'warp_to_landmarks',
-           'london_to_ibug68']
+__all__ = [
+    'generate_real_face_ckplus', 'read_faces', 'landmark_motion', 'warp_to_landmarks',
+    'london_to_ibug68'
+]

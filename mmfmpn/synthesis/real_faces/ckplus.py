@@ -30,8 +30,7 @@ from mmfmpn.utils.progress import track_progress
 from ..ckplus import CKPLUS_FOLDERS, format_emotion, format_landmarks, prepare_out_dir
 from ..face_model import sample_expression_action_units
 from .expression_transfer import interocular_distance, landmark_motion, warp_to_landmarks
-from .photo_rendering import (crease_shading, lighting_field, mouth_opening,
-                              render_mouth_interior)
+from .photo_rendering import crease_shading, lighting_field, mouth_opening, render_mouth_interior
 
 #: The folder of London crops shipped with the repository.
 DEFAULT_FACES_DIR = Path(__file__).resolve().parents[3] / 'assets' / 'london_faces'
@@ -76,8 +75,8 @@ def smile_landmarks(landmarks: np.ndarray, mouth_corner_shift: np.ndarray) -> np
     """
     unit = landmark_motion(landmarks, _HAPPY_MOTION)
     corners = unit[[48, 54]].ravel()
-    scale = float(np.clip(corners @ np.ravel(mouth_corner_shift) / max(corners @ corners, 1e-9),
-                          0.0, 1.3))
+    scale = float(
+        np.clip(corners @ np.ravel(mouth_corner_shift) / max(corners @ corners, 1e-9), 0.0, 1.3))
     moved = landmarks + scale * unit
     moved[[48, 54]] = landmarks[[48, 54]] + np.asarray(mouth_corner_shift)
     return moved
@@ -113,8 +112,10 @@ def read_faces(faces_dir: Union[str, Path] = DEFAULT_FACES_DIR) -> List[RealFace
             smiling = read_gray_image(faces_dir / entry['smiling'])
             smiling_landmarks = smile_landmarks(
                 landmarks, np.asarray(entry['smile_mouth_corner_shift'], dtype=np.float64))
-        faces.append(RealFace(str(entry['subject']), read_gray_image(faces_dir / entry['neutral']),
-                              landmarks, smiling, smiling_landmarks))
+        faces.append(
+            RealFace(
+                str(entry['subject']), read_gray_image(faces_dir / entry['neutral']), landmarks,
+                smiling, smiling_landmarks))
     return faces
 
 
@@ -161,8 +162,9 @@ def plan_sequences(faces: List[RealFace], seed: int) -> List[SequencePlan]:
         rng = np.random.default_rng([seed, _STREAM_PLAN, number])
         expressions = list(CKPLUS_CLASSES) + ([REAL_SMILE] if face.smiling is not None else [])
         order = rng.permutation(len(expressions))
-        plans.extend(SequencePlan(seed, number, index + 1, face, expressions[position])
-                     for index, position in enumerate(order))
+        plans.extend(
+            SequencePlan(seed, number, index + 1, face, expressions[position])
+            for index, position in enumerate(order))
     return plans
 
 
@@ -189,8 +191,8 @@ def render_sequence_frames(plan: SequencePlan) -> List[tuple]:
         list[tuple[np.ndarray, np.ndarray]]: Per frame, the ``(H, W)`` uint8 image and its
         ``(68, 2)`` float64 landmarks; the first frame is neutral, the last the apex.
     """
-    rng = np.random.default_rng([plan.seed, _STREAM_SEQUENCE, plan.subject_number,
-                                 plan.sequence_number])
+    rng = np.random.default_rng(
+        [plan.seed, _STREAM_SEQUENCE, plan.subject_number, plan.sequence_number])
     face = plan.face
     landmarks, shape = face.landmarks, face.neutral.shape
     num_frames = int(rng.integers(_FRAMES_PER_SEQUENCE[0], _FRAMES_PER_SEQUENCE[1] + 1))
@@ -204,10 +206,14 @@ def render_sequence_frames(plan: SequencePlan) -> List[tuple]:
     eye_distance = interocular_distance(landmarks)
     closed_mouth = max(1.0, mouth_opening(landmarks) + 0.5)
     centre = landmarks[27:36].mean(axis=0)
-    base = dict(shift=rng.uniform(-0.08, 0.08, 2) * eye_distance, angle=rng.uniform(-3, 3),
-                scale=rng.uniform(0.96, 1.04))
-    drift = dict(shift=rng.uniform(-0.04, 0.04, 2) * eye_distance, angle=rng.uniform(-1, 1),
-                 scale=rng.uniform(-0.015, 0.015))
+    base = dict(
+        shift=rng.uniform(-0.08, 0.08, 2) * eye_distance,
+        angle=rng.uniform(-3, 3),
+        scale=rng.uniform(0.96, 1.04))
+    drift = dict(
+        shift=rng.uniform(-0.04, 0.04, 2) * eye_distance,
+        angle=rng.uniform(-1, 1),
+        scale=rng.uniform(-0.015, 0.015))
     light = rng.uniform([-0.08, -0.06, -0.04, 0.9], [0.08, 0.06, 0.02, 1.1])
     light_drift = rng.uniform(-0.03, 0.03, 4) * [1, 1, 0.5, 1]
     noise_sigma = rng.uniform(0.8, 2.0)
@@ -231,8 +237,12 @@ def render_sequence_frames(plan: SequencePlan) -> List[tuple]:
         capture = _capture_matrix(base['shift'] + progress * drift['shift'],
                                   base['angle'] + progress * drift['angle'],
                                   base['scale'] + progress * drift['scale'], centre)
-        image = cv2.warpAffine(image.astype(np.float32), capture, shape[::-1],
-                               flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        image = cv2.warpAffine(
+            image.astype(np.float32),
+            capture,
+            shape[::-1],
+            flags=cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_REPLICATE)
         image += noise_sigma * rng.standard_normal(shape).astype(np.float32) + 0.5
         frame_landmarks = moved @ capture[:, :2].T + capture[:, 2]
         frames.append((np.clip(image, 0, 255).astype(np.uint8), frame_landmarks))
@@ -302,12 +312,16 @@ def generate_real_face_ckplus(out_dir: str,
     write = functools.partial(write_sequence, out_dir=root)
     frames = 0
     with (multiprocessing.Pool(num_workers) if num_workers > 1 else nullcontext()) as pool:
-        for num_frames in track_progress(pool.imap(write, plans) if pool else map(write, plans),
-                                         f'Rendering {len(plans)} sequences', total=len(plans),
-                                         enabled=show_progress):
+        for num_frames in track_progress(
+                pool.imap(write, plans) if pool else map(write, plans),
+                f'Rendering {len(plans)} sequences',
+                total=len(plans),
+                enabled=show_progress):
             frames += num_frames
-    return dict(subjects=len(faces), sequences=len(plans),
-                real_smiles=sum(plan.expression == REAL_SMILE for plan in plans),
-                frames=frames,
-                class_counts={name: sum(plan.label == name for plan in plans)
-                              for name in CKPLUS_CLASSES})
+    return dict(
+        subjects=len(faces),
+        sequences=len(plans),
+        real_smiles=sum(plan.expression == REAL_SMILE for plan in plans),
+        frames=frames,
+        class_counts={name: sum(plan.label == name for plan in plans)
+                      for name in CKPLUS_CLASSES})

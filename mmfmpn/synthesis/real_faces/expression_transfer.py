@@ -35,10 +35,11 @@ def reference_identity() -> FaceIdentity:
     """
     rng = np.random.default_rng(0)
     samples = [FaceIdentity.sample(rng) for _ in range(_NUM_REFERENCE_SAMPLES)]
-    return FaceIdentity(**{
-        field.name: float(np.mean([getattr(sample, field.name) for sample in samples]))
-        for field in dataclasses.fields(FaceIdentity)
-    })
+    return FaceIdentity(
+        **{
+            field.name: float(np.mean([getattr(sample, field.name) for sample in samples]))
+            for field in dataclasses.fields(FaceIdentity)
+        })
 
 
 def interocular_distance(landmarks: np.ndarray) -> float:
@@ -71,8 +72,9 @@ def landmark_motion(landmarks: np.ndarray, action_units: Mapping[str, float]) ->
     return (expressive - neutral) @ linear.T
 
 
-def guide_points(landmarks: np.ndarray, image_shape: Tuple[int, int]) -> Tuple[
-        np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def guide_points(
+        landmarks: np.ndarray,
+        image_shape: Tuple[int, int]) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Extra mesh vertices that spread the landmark motion over the skin around them.
 
     Each guide point is a fixed combination of landmarks; it moves by that combination of their
@@ -114,8 +116,8 @@ def guide_points(landmarks: np.ndarray, image_shape: Tuple[int, int]) -> Tuple[
     ring = centre + 1.35 * (landmarks[0:17:2] - centre)
     top = centre + np.array([[0.0, -2.2], [-1.2, -1.8], [1.2, -1.8]]) * eye_distance
     border = np.array([[x, y] for x in (0, (width - 1) / 2, width - 1)
-                       for y in (0, (height - 1) / 2, height - 1) if (x, y) != (
-                           (width - 1) / 2, (height - 1) / 2)])
+                       for y in (0, (height - 1) / 2, height - 1)
+                       if (x, y) != ((width - 1) / 2, (height - 1) / 2)])
     fixed = np.concatenate([ring, top, border])
     return positions, np.array(dampings), weights, fixed
 
@@ -166,8 +168,9 @@ def warp_to_landmarks(image: np.ndarray, landmarks: np.ndarray,
     # Map every output pixel back into the input through its mesh triangle: barycentric
     # coordinates in the moved mesh, the same combination of the source vertices.
     mesh = Delaunay(moved)
-    grid = np.stack(np.meshgrid(np.arange(width, dtype=np.float64),
-                                np.arange(height, dtype=np.float64)), axis=-1).reshape(-1, 2)
+    grid = np.stack(
+        np.meshgrid(np.arange(width, dtype=np.float64), np.arange(height, dtype=np.float64)),
+        axis=-1).reshape(-1, 2)
     simplex = mesh.find_simplex(grid)
     outside = simplex < 0
     simplex[outside] = 0
@@ -177,5 +180,9 @@ def warp_to_landmarks(image: np.ndarray, landmarks: np.ndarray,
     source_xy = np.einsum('nk,nkj->nj', barycentric, source[mesh.simplices[simplex]])
     source_xy[outside] = grid[outside]
     maps = source_xy.reshape(height, width, 2).astype(np.float32)
-    return cv2.remap(image.astype(np.float32), maps[..., 0], maps[..., 1], cv2.INTER_LINEAR,
-                     borderMode=cv2.BORDER_REPLICATE)
+    return cv2.remap(
+        image.astype(np.float32),
+        maps[..., 0],
+        maps[..., 1],
+        cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_REPLICATE)

@@ -75,8 +75,9 @@ def london_to_ibug68(points: np.ndarray) -> np.ndarray:
     subnasale = points[_SUBNASALE]
     left_base = points[list(_LEFT_NOSTRIL_BASE)].mean(axis=0)
     right_base = points[list(_RIGHT_NOSTRIL_BASE)].mean(axis=0)
-    nostril_base = np.stack([left_base, (left_base + subnasale) / 2, subnasale,
-                             (right_base + subnasale) / 2, right_base])
+    nostril_base = np.stack([
+        left_base, (left_base + subnasale) / 2, subnasale, (right_base + subnasale) / 2, right_base
+    ])
     left_upper, left_lower = curve(_LEFT_UPPER_LID, 4), curve(_LEFT_LOWER_LID, 4)
     right_upper, right_lower = curve(_RIGHT_UPPER_LID, 4), curve(_RIGHT_LOWER_LID, 4)
     left_eye = np.concatenate([left_upper, left_lower[[2, 1]]])  # 36-39, then 40 (inner), 41
@@ -85,5 +86,7 @@ def london_to_ibug68(points: np.ndarray) -> np.ndarray:
     outer_lower = curve(_OUTER_LOWER_LIP, 7)[1:-1]  # 55-59
     inner_upper = curve(_INNER_UPPER_LIP, 7)[1:-1]  # 60-64
     inner_lower = curve(_INNER_LOWER_LIP, 5)[1:-1]  # 65-67
-    return np.concatenate([jaw, *brows, bridge, nostril_base, left_eye, right_eye, outer_upper,
-                           outer_lower, inner_upper, inner_lower])
+    return np.concatenate([
+        jaw, *brows, bridge, nostril_base, left_eye, right_eye, outer_upper, outer_lower,
+        inner_upper, inner_lower
+    ])

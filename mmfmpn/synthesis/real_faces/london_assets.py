@@ -49,8 +49,11 @@ def _warp(image: np.ndarray, matrix: np.ndarray, crop_size: int) -> np.ndarray:
     shrink = 1.0 / np.sqrt(abs(np.linalg.det(matrix[:, :2])))
     if shrink > 1:
         image = cv2.GaussianBlur(image, (0, 0), (shrink - 1) / 2)
-    return cv2.warpAffine(image, matrix, (crop_size, crop_size), flags=cv2.INTER_LINEAR,
-                          borderMode=cv2.BORDER_REPLICATE)
+    return cv2.warpAffine(
+        image,
+        matrix, (crop_size, crop_size),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_REPLICATE)
 
 
 def _compose(outer: np.ndarray, inner: np.ndarray) -> np.ndarray:
@@ -58,8 +61,11 @@ def _compose(outer: np.ndarray, inner: np.ndarray) -> np.ndarray:
     return np.hstack([outer[:, :2] @ inner[:, :2], outer[:, :2] @ inner[:, 2:] + outer[:, 2:]])
 
 
-def build_face_assets(london_root: Path, out_dir: Path, five_points_of: FivePointSource,
-                      exclude: Sequence[str] = HELD_OUT_SUBJECTS, crop_size: int = 128,
+def build_face_assets(london_root: Path,
+                      out_dir: Path,
+                      five_points_of: FivePointSource,
+                      exclude: Sequence[str] = HELD_OUT_SUBJECTS,
+                      crop_size: int = 128,
                       eye_distance: float = 36.0) -> List[dict]:
     """Write the neutral and smiling crops and ``faces.json`` of the London people.
 
@@ -105,18 +111,21 @@ def build_face_assets(london_root: Path, out_dir: Path, five_points_of: FivePoin
         neutral_crop = _warp(cv2.cvtColor(neutral, cv2.COLOR_BGR2GRAY), to_crop, crop_size)
         smiling_crop = _warp(cv2.cvtColor(smiling, cv2.COLOR_BGR2GRAY), smile_to_crop, crop_size)
         crop_landmarks = transform_points(landmarks, to_crop)
-        registration = refine_registration(
-            smiling_crop, neutral_crop, still_region(crop_landmarks, neutral_crop.shape))
+        registration = refine_registration(smiling_crop, neutral_crop,
+                                           still_region(crop_landmarks, neutral_crop.shape))
         # The registered image at x shows the smiling crop at matrix @ x: invert for points.
         inverse = cv2.invertAffineTransform(registration.matrix)
-        smile_corners = transform_points(transform_points(smiling_points[3:], smile_to_crop),
-                                         inverse)
+        smile_corners = transform_points(
+            transform_points(smiling_points[3:], smile_to_crop), inverse)
         neutral_corners = transform_points(neutral_points[3:], to_crop)
         write_png_atomic(Path(out_dir) / 'neutral' / f'{subject}.png', neutral_crop)
         write_png_atomic(Path(out_dir) / 'smiling' / f'{subject}.png', registration.image)
-        entries.append(dict(
-            subject=subject, neutral=f'neutral/{subject}.png', smiling=f'smiling/{subject}.png',
-            landmarks_68=np.round(crop_landmarks, 2).tolist(),
-            smile_mouth_corner_shift=np.round(smile_corners - neutral_corners, 2).tolist()))
+        entries.append(
+            dict(
+                subject=subject,
+                neutral=f'neutral/{subject}.png',
+                smiling=f'smiling/{subject}.png',
+                landmarks_68=np.round(crop_landmarks, 2).tolist(),
+                smile_mouth_corner_shift=np.round(smile_corners - neutral_corners, 2).tolist()))
     write_text_atomic(Path(out_dir) / 'faces.json', json.dumps(entries, indent=1) + '\n')
     return entries

@@ -36,7 +36,8 @@ def mouth_opening(landmarks: np.ndarray) -> float:
     return float(max(0.0, np.max(landmarks[[67, 66, 65], 1] - landmarks[[61, 62, 63], 1])))
 
 
-def render_mouth_interior(image: np.ndarray, landmarks: np.ndarray,
+def render_mouth_interior(image: np.ndarray,
+                          landmarks: np.ndarray,
                           min_opening: float = 1.0) -> np.ndarray:
     """Paint the mouth cavity and teeth between parted lips.
 
@@ -66,9 +67,10 @@ def render_mouth_interior(image: np.ndarray, landmarks: np.ndarray,
     mouth_width = float(np.linalg.norm(landmarks[54] - landmarks[48]))
     eye_distance = interocular_distance(landmarks)
     # Skin brightness from the cheeks and chin around the mouth (not the lips themselves).
-    samples = np.concatenate([landmarks[[3, 5, 11, 13]], landmarks[[31, 35]] * 0.5 +
-                              landmarks[[48, 54]] * 0.5 + [[-0.1 * eye_distance, 0.0],
-                                                           [0.1 * eye_distance, 0.0]]])
+    samples = np.concatenate([
+        landmarks[[3, 5, 11, 13]], landmarks[[31, 35]] * 0.5 + landmarks[[48, 54]] * 0.5 +
+        [[-0.1 * eye_distance, 0.0], [0.1 * eye_distance, 0.0]]
+    ])
     columns = np.clip(np.round(samples[:, 0]).astype(int), 0, width - 1)
     rows = np.clip(np.round(samples[:, 1]).astype(int), 0, height - 1)
     skin = float(np.median(image[rows, columns]))
@@ -96,8 +98,7 @@ def render_mouth_interior(image: np.ndarray, landmarks: np.ndarray,
     interior = np.where(lower_teeth, 0.85 * teeth_level * tooth_shade[None, :], interior)
     interior = np.where(upper_teeth, teeth_level * tooth_shade[None, :], interior)
     # A soft shadow under the upper lip.
-    interior *= (1 - 0.25 * np.exp(-np.clip(below_upper, 0, None) /
-                                   max(0.5, 0.03 * mouth_width)))
+    interior *= (1 - 0.25 * np.exp(-np.clip(below_upper, 0, None) / max(0.5, 0.03 * mouth_width)))
     interior = cv2.GaussianBlur(interior.astype(np.float32), (0, 0), 0.6)
     return (image * (1 - coverage) + interior * coverage).astype(np.float32)
 
@@ -106,8 +107,13 @@ def _stroke(layer: np.ndarray, points: np.ndarray, value: float, thickness: floa
     """Draw a polyline of relative brightness ``value`` into a float layer (sub-pixel)."""
     if value == 0:
         return
-    cv2.polylines(layer, [np.round(np.asarray(points) * 16).astype(np.int32)], False,
-                  float(value), max(1, int(round(thickness))), cv2.LINE_AA, shift=4)
+    cv2.polylines(
+        layer, [np.round(np.asarray(points) * 16).astype(np.int32)],
+        False,
+        float(value),
+        max(1, int(round(thickness))),
+        cv2.LINE_AA,
+        shift=4)
 
 
 def _curve(start, control, end, num: int = 9) -> np.ndarray:
@@ -129,8 +135,11 @@ def crease_shading(landmarks: np.ndarray, action_units: Mapping[str, float],
         np.ndarray: ``(H, W)`` float32 in about [-0.5, 0.2]; multiply the frame by
         ``1 + shading``. All zero for no action unit.
     """
-    au = {name: float(action_units.get(name, 0.0)) for name in (
-        'AU1', 'AU2', 'AU4', 'AU6', 'AU7', 'AU9', 'AU10', 'AU12', 'L14', 'R14', 'AU15', 'AU17')}
+    au = {
+        name: float(action_units.get(name, 0.0))
+        for name in ('AU1', 'AU2', 'AU4', 'AU6', 'AU7', 'AU9', 'AU10', 'AU12', 'L14', 'R14', 'AU15',
+                     'AU17')
+    }
     fine = np.zeros(shape, np.float32)
     broad = np.zeros(shape, np.float32)
     eye_distance = interocular_distance(landmarks)
@@ -142,8 +151,8 @@ def crease_shading(landmarks: np.ndarray, action_units: Mapping[str, float],
     inner_left, inner_right = landmarks[21], landmarks[22]
     for share in (0.3, 0.7):
         top = inner_left + share * (inner_right - inner_left)
-        _stroke(fine, [top - 0.12 * down, top + 0.05 * down, top + 0.16 * down],
-                -0.45 * au['AU4'], line)
+        _stroke(fine, [top - 0.12 * down, top + 0.05 * down, top + 0.16 * down], -0.45 * au['AU4'],
+                line)
     _stroke(broad, [(inner_left + inner_right) / 2, landmarks[27]], -0.12 * au['AU4'],
             0.25 * eye_distance)
     # AU1 / AU2: forehead lines above the brows (AU1 in the middle, AU2 at the sides).
@@ -160,23 +169,23 @@ def crease_shading(landmarks: np.ndarray, action_units: Mapping[str, float],
         centre = landmarks[27] + share * (landmarks[30] - landmarks[27])
         _stroke(fine, [centre - 0.13 * right, centre + 0.02 * down, centre + 0.13 * right],
                 -0.4 * au['AU9'], line)
-    for side, (outer_corner, lower_lid, wing, mouth_corner, dimpler) in zip((-1, 1), (
-            (landmarks[36], landmarks[[41, 40]], landmarks[31], landmarks[48], au['R14']),
-            (landmarks[45], landmarks[[47, 46]], landmarks[35], landmarks[54], au['L14']))):
+    for side, (outer_corner, lower_lid, wing, mouth_corner, dimpler) in zip(
+        (-1, 1), ((landmarks[36], landmarks[[41, 40]], landmarks[31], landmarks[48], au['R14']),
+                  (landmarks[45], landmarks[[47, 46]], landmarks[35], landmarks[54], au['L14']))):
         # AU6: crow's feet at the outer eye corner and a fold under the lower lid.
         for angle in np.radians([-25.0, 0.0, 25.0]):
             start = outer_corner + side * 0.06 * right
-            end = start + 0.2 * eye_distance * np.array([side * math.cos(angle),
-                                                         math.sin(angle)])
+            end = start + 0.2 * eye_distance * np.array([side * math.cos(angle), math.sin(angle)])
             _stroke(fine, [start, end], -(0.35 * au['AU6'] + 0.1 * au['AU7']), line)
-        _stroke(fine, lower_lid + 0.12 * down, -(0.3 * au['AU6'] + 0.2 * au['AU7'] +
-                                                 0.15 * au['AU9']), line)
+        _stroke(fine, lower_lid + 0.12 * down,
+                -(0.3 * au['AU6'] + 0.2 * au['AU7'] + 0.15 * au['AU9']), line)
         cheek = (outer_corner + mouth_corner) / 2 - 0.1 * down
-        _stroke(broad, [cheek - 0.1 * right, cheek + 0.1 * right], 0.08 * au['AU6'] +
-                0.04 * au['AU12'], 0.3 * eye_distance)
+        _stroke(broad, [cheek - 0.1 * right, cheek + 0.1 * right],
+                0.08 * au['AU6'] + 0.04 * au['AU12'], 0.3 * eye_distance)
         # Nasolabial fold, from above the nose wing to beyond the mouth corner.
-        fold_depth = min(1.3, 0.85 * au['AU12'] + 0.55 * au['AU9'] + 0.5 * au['AU10'] +
-                         0.25 * au['AU6'] + 0.5 * dimpler)
+        fold_depth = min(
+            1.3, 0.85 * au['AU12'] + 0.55 * au['AU9'] + 0.5 * au['AU10'] + 0.25 * au['AU6'] +
+            0.5 * dimpler)
         start = wing + side * 0.1 * right - 0.08 * down
         end = mouth_corner + side * 0.1 * right + 0.12 * down
         control = np.array([wing[0] + side * 0.3 * eye_distance, (start[1] + end[1]) / 2])
@@ -185,17 +194,23 @@ def crease_shading(landmarks: np.ndarray, action_units: Mapping[str, float],
         _stroke(broad, fold, -0.1 * fold_depth, 0.12 * eye_distance)
         _stroke(broad, fold + side * 0.1 * right, 0.05 * fold_depth, 0.12 * eye_distance)
         # AU14 dimple and AU15 lines down from the mouth corner.
-        _stroke(fine, _curve(mouth_corner + side * 0.05 * right - 0.05 * down,
-                             mouth_corner + side * 0.08 * right,
-                             mouth_corner + side * 0.05 * right + 0.05 * down, num=5),
-                -0.5 * dimpler, line)
-        _stroke(fine, [mouth_corner + side * 0.02 * right, mouth_corner + side * 0.05 * right +
-                       0.2 * down], -0.4 * au['AU15'], line)
+        _stroke(
+            fine,
+            _curve(
+                mouth_corner + side * 0.05 * right - 0.05 * down,
+                mouth_corner + side * 0.08 * right,
+                mouth_corner + side * 0.05 * right + 0.05 * down,
+                num=5), -0.5 * dimpler, line)
+        _stroke(
+            fine,
+            [mouth_corner + side * 0.02 * right, mouth_corner + side * 0.05 * right + 0.2 * down],
+            -0.4 * au['AU15'], line)
     # AU17: the chin boss pushes up and a crease deepens under the lower lip.
     lip_bottom = landmarks[57]
     xs = np.linspace(-0.18, 0.18, 7)
-    _stroke(fine, lip_bottom + 0.1 * down + np.stack(
-        [xs * eye_distance, -0.03 * eye_distance * (1 - (xs / 0.18)**2)], axis=1),
+    _stroke(
+        fine, lip_bottom + 0.1 * down +
+        np.stack([xs * eye_distance, -0.03 * eye_distance * (1 - (xs / 0.18)**2)], axis=1),
         -0.4 * au['AU17'], line)
 
     fine = 0.7 * cv2.GaussianBlur(fine, (0, 0), max(0.4, 0.03 * eye_distance))
