@@ -28,19 +28,49 @@ def test_mask_generator_keeps_input_size_and_range(size):
     assert mask.min() >= 0 and mask.max() <= 1
 
 
+# The authors' layers (donydchen/FMPN-FER, model/model_utils.py at 32a5c3a:
+# ResFaceGenNet with input_nc=1, ngf=64, n_blocks=4, BatchNorm, so every conv
+# and deconv has bias=False; ResnetBlock = [conv3x3, BN, PReLU] x 2; res_top =
+# conv7x7 64->1, bias=False, then sigmoid), written as (kind, in, out, kernel).
+_AUTHORS_ENCODER = [('conv', 1, 64, 7), ('bn', 64), ('conv', 64, 128, 4), ('bn', 128),
+                    ('conv', 128, 256, 4), ('bn', 256)]
+_AUTHORS_RES_BLOCK = [('conv', 256, 256, 3), ('bn', 256), ('prelu', ), ('conv', 256, 256, 3),
+                      ('bn', 256), ('prelu', )]
+_AUTHORS_DECODER = [('deconv', 256, 128, 4), ('bn', 128), ('deconv', 128, 64, 4), ('bn', 64),
+                    ('conv', 64, 1, 7)]
+AUTHORS_FMG_LAYERS = _AUTHORS_ENCODER + _AUTHORS_RES_BLOCK * 4 + _AUTHORS_DECODER
+
+
+def _authors_parameter_count(layers) -> int:
+    """Learnable parameters of a layer list: bias-free (de)convolutions,
+    affine batch norms (weight + bias) and single-slope PReLUs."""
+    count = 0
+    for kind, *shape in layers:
+        if kind in ('conv', 'deconv'):
+            in_channels, out_channels, kernel = shape
+            count += in_channels * out_channels * kernel * kernel
+        elif kind == 'bn':
+            count += 2 * shape[0]
+        else:
+            count += 1
+    return count
+
+
 def test_mask_generator_matches_authors_layers():
     fmg = MODELS.build(dict(type='FacialMotionMaskGenerator'))
     convs = [m for m in fmg.modules() if isinstance(m, torch.nn.Conv2d)]
     deconvs = [m for m in fmg.modules() if isinstance(m, torch.nn.ConvTranspose2d)]
-    assert [(c.in_channels, c.out_channels, c.kernel_size[0], c.stride[0])
-            for c in convs[:3]] == [(1, 64, 7, 1), (64, 128, 4, 2), (128, 256, 4, 2)]
-    assert len(convs) == 3 + 4 * 2 + 1
-    assert all(c.bias is None for c in convs[:-1])  # conv + BN: no bias
-    assert convs[-1].out_channels == 1 and convs[-1].bias is not None
-    assert [(d.in_channels, d.out_channels) for d in deconvs] == [(256, 128), (128, 64)]
-    assert sum(p.numel() for p in fmg.parameters()) == 6040969
+    expected_convs = [layer[1:] for layer in AUTHORS_FMG_LAYERS if layer[0] == 'conv']
+    expected_deconvs = [layer[1:] for layer in AUTHORS_FMG_LAYERS if layer[0] == 'deconv']
+    assert [(c.in_channels, c.out_channels, c.kernel_size[0]) for c in convs] == expected_convs
+    assert [(d.in_channels, d.out_channels, d.kernel_size[0]) for d in deconvs] == expected_deconvs
+    assert [c.stride[0] for c in convs[:3]] == [1, 2, 2]
+    assert all(m.bias is None for m in convs + deconvs)
     prelus = [m for m in fmg.modules() if isinstance(m, torch.nn.PReLU)]
-    assert len(prelus) == 8
+    assert len(prelus) == sum(layer[0] == 'prelu' for layer in AUTHORS_FMG_LAYERS)
+    expected = _authors_parameter_count(AUTHORS_FMG_LAYERS)
+    assert expected == 6_040_968  # what the authors' ResFaceGenNet counts
+    assert sum(p.numel() for p in fmg.parameters()) == expected
 
 
 def test_mask_generator_working_size():
@@ -271,3 +301,14 @@ def test_data_preprocessor_refuses_batch_augments():
             dict(
                 type='FMPNDataPreprocessor',
                 batch_augments=dict(augments=[dict(type='Mixup', alpha=0.8)])))
+
+
+def test_prior_fusion_net_has_the_authors_parameters():
+    # FusionNet(input_a_nc=3, input_b_nc=1, n_blocks=1, BatchNorm) of the
+    # authors' model_utils.py: bias-free convs, ResnetBlock(3), conv3x3 3->3.
+    authors_layers = ([('conv', 3, 3, 3), ('bn', 3), ('conv', 1, 3, 3),
+                       ('bn', 3)] + [('conv', 3, 3, 3), ('bn', 3),
+                                     ('prelu', )] * 2 + [('conv', 3, 3, 3)])
+    fusion = MODELS.build(dict(type='PriorFusionNet'))
+    assert sum(p.numel()
+               for p in fusion.parameters()) == _authors_parameter_count(authors_layers) == 377

@@ -85,7 +85,8 @@ class FacialMotionMaskGenerator(BaseModule):
             *[ResidualBlock(4 * c, norm_cfg=norm_cfg) for _ in range(num_res_blocks)])
         self.up1 = _UpsampleNormReLU(4 * c, 2 * c, norm_cfg)
         self.up2 = _UpsampleNormReLU(2 * c, c, norm_cfg)
-        self.to_mask = nn.Conv2d(c, 1, 7, padding=3)
+        # The authors' res_top conv has no bias either (model_utils.py, ResFaceGenNet).
+        self.to_mask = nn.Conv2d(c, 1, 7, padding=3, bias=False)
 
     def forward(self, gray: torch.Tensor) -> torch.Tensor:
         """Generate the motion mask.
