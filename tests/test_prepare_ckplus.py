@@ -162,6 +162,11 @@ def test_refuses_a_non_empty_output_and_overwrite_replaces_it_whole(small_raw, t
     assert prepare_tool.main(args) == 2
     assert '--overwrite' in capsys.readouterr().err
     assert (out / 'notes.txt').read_text() == 'keep me'
+    # --overwrite replaces only a converted dataset: this folder is not one.
+    assert prepare_tool.main(args + ['--overwrite']) != 0
+    assert 'annotations.csv' in capsys.readouterr().err
+    assert (out / 'notes.txt').read_text() == 'keep me'
+    (out / 'annotations.csv').write_text('an old conversion\n')
     (out / 'test_ids_7.csv').write_text('stale\n')
     (out / 'imgs_res' / '0').mkdir(parents=True)
     (out / 'imgs_res' / '0' / '0.png').write_bytes(b'old fold mask')

@@ -399,7 +399,9 @@ def staged_output_folder(out: Path, overwrite: bool, inputs: Sequence[Path] = ()
 
     Raises:
         NotADirectoryError: ``out`` is a file.
-        FileExistsError: ``out`` is not empty and ``overwrite`` is False.
+        FileExistsError: ``out`` is not empty and ``overwrite`` is False, or
+            ``out`` is not empty and holds no ``annotations.csv`` (not a converted
+            dataset, whose files the swap would delete).
         ValueError: An input lies inside ``out``.
     """
     resolved_out = out.resolve()
@@ -409,6 +411,12 @@ def staged_output_folder(out: Path, overwrite: bool, inputs: Sequence[Path] = ()
             raise ValueError(f'{source} lies inside the output folder {out}, which is '
                              'replaced as a whole; choose an output folder outside the '
                              'raw dataset')
+    if (overwrite and out.is_dir() and any(out.iterdir())
+            and not (out / 'annotations.csv').is_file()):
+        # The swap deletes the old folder whole: only ever a converter's dataset.
+        raise FileExistsError(f'{out} is not empty and holds no annotations.csv, so no converter '
+                              'wrote it; --overwrite replaces only a converted dataset as a '
+                              'whole. Choose a new or empty output folder.')
     with atomic_output_folder(out, replace=overwrite) as building:
         yield building
 
