@@ -87,6 +87,7 @@ def test_earlier_checkpoints_latest_first(tmp_path):
     ('train_cfg.max_epochs', 0, r'max_epochs = 0.*a whole number >= 1'),
     ('model.mask_loss.loss_weight', 'ten', "loss_weight = 'ten'"),
     ('model.head.loss.loss_weight', -1.0, 'model.head.loss.loss_weight'),
+    ('model.mask_generator.working_size', 64, r'working_size = 64.*crop_size = 28'),
 ])
 def test_config_values_that_cannot_work_are_refused(key, value, match):
     cfg = Config.fromfile(TINY_CONFIG)

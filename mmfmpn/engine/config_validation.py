@@ -11,17 +11,21 @@ def _is_number(value) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
-def _loss_weights(cfg, path: str) -> Iterator[Tuple[str, object]]:
-    """Yield ``(dotted key, value)`` of every ``loss_weight`` under ``cfg``."""
+def _find_key(cfg, path: str, name: str) -> Iterator[Tuple[str, object]]:
+    """Yield ``(dotted key, value)`` of every ``name`` under ``cfg``."""
     if isinstance(cfg, dict):
         for key, value in cfg.items():
-            if key == 'loss_weight':
+            if key == name:
                 yield f'{path}.{key}', value
             else:
-                yield from _loss_weights(value, f'{path}.{key}')
+                yield from _find_key(value, f'{path}.{key}', name)
     elif isinstance(cfg, (list, tuple)):
         for index, value in enumerate(cfg):
-            yield from _loss_weights(value, f'{path}[{index}]')
+            yield from _find_key(value, f'{path}[{index}]', name)
+
+
+def _pair(size) -> Tuple:
+    return tuple(size) if isinstance(size, (list, tuple)) else (size, size)
 
 
 def check_config_values(cfg: Config) -> None:
@@ -29,8 +33,10 @@ def check_config_values(cfg: Config) -> None:
 
     Checked: the batch size of every dataloader (a whole number >= 1), the
     optimiser's learning rate (a number >= 0), ``train_cfg.max_epochs`` /
-    ``max_iters`` (a whole number >= 1) and every ``loss_weight`` of the
-    model (a number >= 0). ``FMPNRunner`` calls it before it builds anything.
+    ``max_iters`` (a whole number >= 1), every ``loss_weight`` of the
+    model (a number >= 0) and the mask generator's ``working_size`` (not
+    larger than any crop of the pipelines, which would upsample the face).
+    ``FMPNRunner`` calls it before it builds anything.
 
     Args:
         cfg (Config): The config, after ``--cfg-options``.
@@ -60,6 +66,14 @@ def check_config_values(cfg: Config) -> None:
         if value is not None and (not isinstance(value, int) or isinstance(value, bool)
                                   or value < 1):
             fail(f'train_cfg.{key}', value, 'a whole number >= 1')
-    for key, value in _loss_weights(cfg.get('model'), 'model'):
+    for key, value in _find_key(cfg.get('model'), 'model', 'loss_weight'):
         if not (_is_number(value) and value >= 0):
             fail(key, value, 'a number >= 0')
+    working_size = ((cfg.get('model') or {}).get('mask_generator') or {}).get('working_size')
+    if working_size is not None:
+        crops = [(key, _pair(size)) for name in _DATALOADERS
+                 for key, size in _find_key(cfg.get(name), name, 'crop_size')]
+        for key, crop in crops:
+            if any(w > c for w, c in zip(_pair(working_size), crop)):
+                fail('model.mask_generator.working_size', working_size,
+                     f'at most the face size the generator sees ({key} = {crop[0]}), or None')
