@@ -97,8 +97,9 @@ def read_fmpn_ckplus_annotations(label_file: Union[str, Path],
         key = f'{subject}_{sequence}'
         location = f'{label_file} key {key!r} (listed in {listed_in[name]})'
         if key not in labels:
-            raise ValueError(f'{label_file}: no label for {key!r} (listed in '
-                             f'{listed_in[name]}).')
+            raise ValueError(f'{label_file}: no label for {key!r}, the sequence of {name} '
+                             f'(listed in {listed_in[name]}); add its label or remove the '
+                             'line from the split file.')
         code = labels[key]
         if not (isinstance(code, (int, float)) and code == int(code)
                 and 1 <= code <= len(CKPLUS_CLASSES)):

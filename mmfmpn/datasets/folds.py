@@ -79,5 +79,6 @@ def read_image_list(path: Union[str, Path]) -> List[str]:
     names = [name for name in names if name]
     if not names:
         raise ValueError(f'{path} is empty; a split file lists one image file name '
-                         'per line, no header')
+                         'per line, no header. Re-run the converter that wrote it, or '
+                         'list the fold\'s images in it.')
     return names
