@@ -11,7 +11,8 @@ import pytest
 import torch
 
 from mmfmpn.engine.kfold import (KFoldRun, RunSettings, SettingsMismatchError, check_fold_settings,
-                                 default_work_dir, per_process_batch, run_kfold, world_size)
+                                 default_work_dir, per_process_batch, resolved_settings, run_kfold,
+                                 world_size)
 from mmfmpn.evaluation.fold_summary import summarize_folds, write_summary
 from mmfmpn.synthesis import make_tiny_ckplus
 
@@ -213,3 +214,22 @@ def test_fold_settings_are_recorded_checked_and_rebuilt(tmp_path):
     (unrecorded / 'predictions.json').write_text('{}')
     with pytest.raises(SettingsMismatchError, match='no settings.json'):
         check_fold_settings(str(unrecorded), new, rebuild=False)
+
+
+def test_fold_settings_change_when_the_data_is_prepared_again(tmp_path):
+    data_root = tmp_path / 'data'
+    make_tiny_ckplus(str(data_root))
+    run = KFoldRun(stage2=FMPN_TINY, work_dir=str(tmp_path / 'kfold'))
+    settings = RunSettings(data_root=str(data_root))
+    before = resolved_settings(run, 0, settings)
+    assert any(key.endswith('/train_ids_0.csv') for key in before)
+    assert resolved_settings(run, 0, settings) == before
+    split = data_root / 'train_ids_0.csv'
+    split.write_text('\n'.join(split.read_text().split('\n')[1:]))  # other folds now
+    after = resolved_settings(run, 0, settings)
+    assert [key for key in before if before[key] != after.get(key)
+            ] == [key for key in before if key.endswith('/train_ids_0.csv')]
+    fold_dir = tmp_path / 'fold_0'
+    check_fold_settings(str(fold_dir), before, rebuild=False)
+    with pytest.raises(SettingsMismatchError, match='train_ids_0.csv'):
+        check_fold_settings(str(fold_dir), after, rebuild=False)

@@ -35,7 +35,7 @@ from mmengine.dist import barrier
 from mmfmpn.evaluation.fold_summary import format_fold_table, summarize_folds, write_summary
 from mmfmpn.utils.file_io import write_text_atomic
 from .runner import build_runner
-from .runner_setup import apply_fold, setup_cpu_distributed
+from .runner_setup import _leaf_datasets, apply_fold, setup_cpu_distributed
 
 PREDICTIONS_FILE = 'predictions.json'
 SETTINGS_FILE = 'settings.json'
@@ -174,7 +174,8 @@ def resolved_settings(run: KFoldRun, fold: int, settings: RunSettings) -> Dict[s
     """What a fold's results depend on, as flat ``{'stage2.model.x': v}``.
 
     The configs after ``--cfg-options``, ``--data-root`` and the fold,
-    without where they write (work dirs, launcher).
+    without where they write (work dirs, launcher), and the hashes of the
+    data's index files (:func:`data_fingerprints`).
     """
     flat: Dict[str, object] = {}
     configs = dict(stage1=run.stage1, stage2=run.stage2, test=run.test_config or run.stage2)
@@ -189,7 +190,43 @@ def resolved_settings(run: KFoldRun, fold: int, settings: RunSettings) -> Dict[s
             generator = cfg.get('model', {}).get('mask_generator') or {}
             generator.pop('init_cfg', None)
         _flatten(cfg, name, flat)
+        if name == 'stage2':
+            flat.update(data_fingerprints(cfg, fold))
     return flat
+
+
+def data_fingerprints(cfg: dict, fold: int) -> Dict[str, str]:
+    """Hashes of the index files of every dataset root of a resolved config.
+
+    The top-level files of each ``data_root`` (annotations, labels, split
+    files) and the fold's mask provenance, so that re-preparing the data or
+    rebuilding its masks changes the fold's settings.
+
+    Args:
+        cfg (dict): A resolved config (``Config.to_dict()``).
+        fold (int): The fold.
+
+    Returns:
+        dict[str, str]: ``{'data.<root>/<file>': sha256 prefix}``.
+    """
+    roots = sorted({
+        dataset['data_root']
+        for name in ('train_dataloader', 'test_dataloader') if cfg.get(name)
+        for dataset in _leaf_datasets(cfg[name].get('dataset')) if dataset.get('data_root')
+    })
+    fingerprints = {}
+    for root in roots:
+        if not osp.isdir(root):
+            continue
+        files = [entry for entry in sorted(os.listdir(root)) if osp.isfile(osp.join(root, entry))]
+        files.append(osp.join('imgs_res', str(fold), 'provenance.json'))
+        for relative in files:
+            path = osp.join(root, relative)
+            if osp.isfile(path):
+                with open(path, 'rb') as file:
+                    digest = hashlib.sha256(file.read()).hexdigest()[:16]
+                fingerprints[f'data.{osp.abspath(root)}/{relative}'] = digest
+    return fingerprints
 
 
 def settings_fingerprint(flat: Dict[str, object]) -> str:
