@@ -8,11 +8,15 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
+from mmpretrain.registry import MODELS
 from raw_ckplus_fixture import load_tool
 
+from mmfmpn.models import bare_classifier_cfg
+from mmfmpn.utils import network_input_size
+from mmfmpn.utils.step_timing import median_ratio, time_interleaved
+
 benchmark = load_tool('tools/analysis_tools/benchmark.py')
-build_fmpn_and_bare = benchmark.build_fmpn_and_bare
-find_input_size = benchmark.find_input_size
+get_flops = load_tool('tools/analysis_tools/get_flops.py')
 pipeline_benchmark = load_tool('tools/analysis_tools/pipeline_benchmark.py')
 
 TINY_CONFIG = 'tests/configs/fmpn_tiny.py'
@@ -49,6 +53,13 @@ def test_benchmark_json_has_every_measurement(tmp_path, one_thread):
     for key in ('train_step_wall_ratio', 'train_step_cpu_ratio', 'inference_step_wall_ratio',
                 'inference_step_cpu_ratio'):
         assert result[key] > 0, key
+
+
+def test_get_flops_counts_every_part(tmp_path):
+    out = tmp_path / 'flops.json'
+    assert get_flops.main([TINY_CONFIG, '--json', str(out)]) == 0
+    result = json.loads(out.read_text())
+    assert result['input_size'] == [28, 28]
     parts = result['complexity']
     for part in ('mask_generator', 'fusion', 'classifier'):
         assert parts[part]['params'] > 0 and parts[part]['flops'] > 0, part
@@ -56,14 +67,13 @@ def test_benchmark_json_has_every_measurement(tmp_path, one_thread):
         sum(parts[p]['flops'] for p in ('mask_generator', 'fusion', 'classifier')))
 
 
-def test_benchmark_without_memory_and_complexity(tmp_path, one_thread):
+def test_benchmark_without_memory(tmp_path, one_thread):
     out = tmp_path / 'benchmark.json'
     assert benchmark.main([
-        TINY_CONFIG, '--steps', '1', '--warmup', '0', '--no-memory', '--no-complexity', '--json',
+        TINY_CONFIG, '--steps', '1', '--warmup', '0', '--no-memory', '--json',
         str(out), *one_thread
     ]) == 0
     result = json.loads(out.read_text())
-    assert result['complexity'] is None
     assert 'train_peak_memory_mb' not in result['models']['fmpn']
     assert result['models']['fmpn']['train_step_wall_s'] > 0
 
@@ -82,16 +92,25 @@ def test_pipeline_benchmark_on_a_stand_in(tmp_path):
 
 
 def test_input_size_comes_from_the_test_pipeline():
-    assert find_input_size(Config.fromfile(FAST_STAGE2)) == (299, 299)
-    assert find_input_size(Config.fromfile(TINY_CONFIG)) == (28, 28)
+    assert network_input_size(Config.fromfile(FAST_STAGE2)) == (299, 299)
+    assert network_input_size(Config.fromfile(TINY_CONFIG)) == (28, 28)
+    # The last transform that sets the size wins; mmcv's pairs are (width, height).
+    cfg = Config(
+        dict(test_pipeline=[
+            dict(type='CenterCrop', crop_size=50),
+            dict(type='Resize', scale=(40, 30))
+        ]))
+    assert network_input_size(cfg) == (30, 40)
+    with pytest.raises(ValueError, match='no crop_size nor Resize'):
+        network_input_size(Config(dict(test_pipeline=[dict(type='LoadImageFromFile')])))
 
 
 def test_fast_config_mask_matches_the_input_size():
     cfg = Config.fromfile(FAST_STAGE2)
     init_default_scope('mmpretrain')
-    fmpn, _ = build_fmpn_and_bare(cfg.model)
+    fmpn = MODELS.build(cfg.model)
     assert fmpn.mask_generator.working_size == (70, 70)
-    gray = torch.rand(2, 1, *find_input_size(cfg))
+    gray = torch.rand(2, 1, *network_input_size(cfg))
     with torch.no_grad():
         motion_mask = fmpn.eval().mask_generator(gray)
     assert motion_mask.shape == gray.shape
@@ -141,13 +160,35 @@ def test_benchmark_compiles_both_models(tmp_path, one_thread):
     out = tmp_path / 'benchmark.json'
     assert benchmark.main([
         TINY_CONFIG, '--steps', '1', '--batch-size', '2', '--compile', 'eager', '--no-memory',
-        '--no-complexity', '--json',
+        '--json',
         str(out), *one_thread
     ]) == 0
     result = json.loads(out.read_text())
     assert result['compile'] == 'eager'
     for name in ('fmpn', 'bare'):
         assert result['models'][name]['inference_img_per_s'] > 0
+
+
+def test_bare_classifier_is_the_fmpn_without_the_prior():
+    cfg = Config.fromfile(TINY_CONFIG)
+    init_default_scope('mmpretrain')
+    bare_cfg = bare_classifier_cfg(cfg.model)
+    assert bare_cfg['type'] == 'ImageClassifier' and bare_cfg['backbone'] == cfg.model.backbone
+    bare_cfg['backbone']['depth'] = 34  # a copy: the FMPN config is untouched
+    assert cfg.model.backbone.depth == 18
+    fmpn, bare = MODELS.build(cfg.model), MODELS.build(bare_classifier_cfg(cfg.model))
+    assert bare.backbone.state_dict().keys() == fmpn.backbone.state_dict().keys()
+    with pytest.raises(ValueError, match='FMPNClassifier'):
+        bare_classifier_cfg(bare_cfg)
+
+
+def test_steps_are_timed_in_alternating_order():
+    calls = []
+    steps = dict(a=lambda: calls.append('a'), b=lambda: calls.append('b'))
+    seconds = time_interleaved(steps, num_steps=2, warmup=1, device='cpu')
+    assert calls == ['a', 'b', 'b', 'a', 'a', 'b']
+    assert all(len(seconds[name][clock]) == 2 for name in 'ab' for clock in ('wall', 'cpu'))
+    assert median_ratio([2, 4, 9], [1, 1, 3]) == 3
 
 
 def test_benchmark_compile_needs_a_warmup_step(capsys):

@@ -31,8 +31,8 @@ def checkpoint(tmp_path_factory):
 def test_input_size_comes_from_the_test_pipeline():
     tool = load_export_tool()
     full = Config.fromfile(str(REPO_ROOT / 'configs' / 'fmpn' / 'fmpn_inceptionv3_ckplus.py'))
-    assert tool.input_size_from_config(full) == 299
-    assert tool.input_size_from_config(Config.fromfile(str(TINY_CONFIG))) == 28
+    assert tool.square_input_size(full) == 299
+    assert tool.square_input_size(Config.fromfile(str(TINY_CONFIG))) == 28
 
 
 def test_export_with_mask_matches_pytorch(checkpoint, tmp_path, capsys):

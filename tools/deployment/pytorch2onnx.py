@@ -23,14 +23,14 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Optional
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-import torch.nn as nn  # noqa: E402
-from mmengine.config import DictAction  # noqa: E402
+import numpy as np
+import torch
+import torch.nn as nn
+from mmengine.config import DictAction
 
-from mmfmpn.apis import init_fmpn_model  # noqa: E402
+from mmfmpn.apis import init_fmpn_model
+from mmfmpn.utils import network_input_size
 
 DEFAULT_INPUT_SIZE = 299
 
@@ -69,29 +69,16 @@ class FMPNForExport(nn.Module):
         return (scores, motion_mask) if self.with_mask else scores
 
 
-def input_size_from_config(cfg) -> Optional[int]:
-    """The square input side the test pipeline produces, if it says.
-
-    The last ``CenterCrop`` (or square ``Resize``) of
-    ``test_dataloader.dataset.pipeline``, nested broadcasters included.
-    """
-    size = None
-
-    def visit(transforms):
-        nonlocal size
-        for transform in transforms:
-            kind = str(transform.get('type', '')).split('.')[-1]
-            if kind == 'CenterCrop':
-                crop = transform.get('crop_size')
-                size = crop if isinstance(crop, int) else (crop[0] if crop[0] == crop[1] else None)
-            elif kind == 'Resize' and transform.get('scale') is not None:
-                scale = transform['scale']
-                size = scale if isinstance(scale,
-                                           int) else (scale[0] if scale[0] == scale[1] else None)
-            visit(transform.get('transforms', []))
-
-    visit(cfg.test_dataloader.dataset.pipeline)
-    return size
+def square_input_size(cfg) -> int:
+    """The side of the square faces the config's test pipeline gives, else 299."""
+    try:
+        height, width = network_input_size(cfg)
+    except ValueError:
+        return DEFAULT_INPUT_SIZE
+    if height != width:
+        raise SystemExit(f'{cfg.filename}: the test pipeline gives {height}x{width} faces; the '
+                         'export takes square faces: pass --input-size SIDE.')
+    return height
 
 
 def export(wrapper: FMPNForExport, output_file: Path, input_size: int, opset: int) -> None:
@@ -213,7 +200,7 @@ def main(argv=None) -> int:
         args.config, args.checkpoint, device='cpu', cfg_options=args.cfg_options)
     if not all(hasattr(model, name) for name in ('generate_prior', 'classify_fused', 'head')):
         raise SystemExit(f'{args.config}: not an FMPNClassifier model.')
-    input_size = args.input_size or input_size_from_config(model._config) or DEFAULT_INPUT_SIZE
+    input_size = args.input_size or square_input_size(model._config)
     wrapper = FMPNForExport(model, args.uint8_input, args.with_mask).eval()
     output_file = Path(args.output_file)
     export(wrapper, output_file, input_size, args.opset)

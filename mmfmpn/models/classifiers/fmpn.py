@@ -1,3 +1,4 @@
+import copy
 from typing import List, Optional, Sequence, Tuple
 
 import torch
@@ -171,3 +172,35 @@ class FMPNClassifier(ImageClassifier):
             if self.attach_fused_image:
                 sample.set_field(fused[index], 'pred_fused_image', dtype=torch.Tensor)
         return predictions
+
+
+def bare_classifier_cfg(fmpn_cfg: dict) -> dict:
+    """The classification network of an FMPN config without the motion prior.
+
+    It is the paper's "CNN" baseline: an ``ImageClassifier`` with the same
+    backbone, neck and head, whose ``ClsDataPreprocessor`` normalises the RGB
+    face as ``FMPNClassifier`` normalises the fused image.
+
+    Args:
+        fmpn_cfg (dict): ``cfg.model`` of an ``FMPNClassifier`` config.
+
+    Returns:
+        dict: The ``ImageClassifier`` config (the parts are deep copies).
+
+    Raises:
+        ValueError: ``fmpn_cfg`` is not an ``FMPNClassifier`` config.
+    """
+    if fmpn_cfg.get('type') != 'FMPNClassifier':
+        raise ValueError('bare_classifier_cfg takes an FMPNClassifier config; model.type is '
+                         f'{fmpn_cfg.get("type")}.')
+    return copy.deepcopy(
+        dict(
+            type='ImageClassifier',
+            backbone=fmpn_cfg['backbone'],
+            neck=fmpn_cfg.get('neck'),
+            head=fmpn_cfg.get('head'),
+            data_preprocessor=dict(
+                type='ClsDataPreprocessor',
+                mean=[255 * m for m in fmpn_cfg.get('fused_mean', IMAGENET_MEAN)],
+                std=[255 * s for s in fmpn_cfg.get('fused_std', IMAGENET_STD)],
+                to_rgb=True)))

@@ -1,0 +1,123 @@
+"""Parameters and FLOPs of each part of an FMPN, per image.
+
+The parts are the mask generator (FMG), the fusion net (PFN) and the
+classification network (backbone, neck and head: the same network as the
+config's classifier without the prior). FLOPs follow mmengine's (fvcore's)
+convention: a multiply-add is one FLOP, and element-wise operations (norms,
+activations, resizes) are not counted. The models are built without their
+pretrained initialisation, so nothing is downloaded.
+
+Usage:
+    python tools/analysis_tools/get_flops.py configs/fmpn/fmpn_inceptionv3_ckplus.py
+"""
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Dict, Optional, Sequence
+
+import torch
+from mmengine.analysis import FlopAnalyzer, parameter_count
+from mmengine.config import Config, DictAction
+from mmengine.registry import init_default_scope
+from mmpretrain.registry import MODELS
+from rich.console import Console
+from rich.table import Table
+
+from mmfmpn.models import bare_classifier_cfg
+from mmfmpn.utils import network_input_size
+from mmfmpn.utils.file_io import write_text_atomic
+
+PART_LABELS = dict(
+    mask_generator='mask generator',
+    fusion='fusion net',
+    classifier='backbone + neck + head',
+    fmpn_total='FMPN total')
+
+
+def part_complexity(model_cfg: dict, input_size: Sequence[int]) -> Dict[str, dict]:
+    """Parameters and FLOPs of one image through each part of an FMPN.
+
+    Args:
+        model_cfg (dict): ``cfg.model`` of an ``FMPNClassifier`` config.
+        input_size (Sequence[int]): ``(height, width)``.
+
+    Returns:
+        dict[str, dict]: ``mask_generator``, ``fusion``, ``classifier`` and
+        ``fmpn_total``, each with ``params`` and ``flops`` (per image).
+    """
+    fmpn = MODELS.build(model_cfg).eval()
+    classifier = MODELS.build(bare_classifier_cfg(model_cfg)).eval()
+    rgb, gray = torch.rand(1, 3, *input_size), torch.rand(1, 1, *input_size)
+    parts = dict(
+        mask_generator=(fmpn.mask_generator, (gray, )),
+        fusion=(fmpn.fusion, (rgb, gray)),
+        classifier=(classifier, (rgb, )))
+    result = dict()
+    for name, (module, inputs) in parts.items():
+        analyzer = FlopAnalyzer(module, inputs)
+        analyzer.unsupported_ops_warnings(False)
+        analyzer.uncalled_modules_warnings(False)
+        result[name] = dict(params=parameter_count(module)[''], flops=analyzer.total())
+    result['fmpn_total'] = {
+        key: sum(result[name][key] for name in parts)
+        for key in ('params', 'flops')
+    }
+    return result
+
+
+def complexity_table(complexity: Dict[str, dict]) -> Table:
+    """The rows of :func:`part_complexity` as a table, with each part's share."""
+    table = Table(title='Parameters and FLOPs per image (a multiply-add is one FLOP)')
+    for column in ('part', 'params (M)', 'GFLOPs', 'share of FLOPs'):
+        table.add_column(column, justify='left' if column == 'part' else 'right')
+    total = complexity['fmpn_total']['flops']
+    for name, label in PART_LABELS.items():
+        part = complexity[name]
+        table.add_row(label, f'{part["params"] / 1e6:.3f}', f'{part["flops"] / 1e9:.3f}',
+                      f'{100 * part["flops"] / total:.1f}%')
+    return table
+
+
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description='Parameters and FLOPs per image of the parts of an FMPN.')
+    parser.add_argument('config', help='an FMPNClassifier config file')
+    parser.add_argument(
+        '--input-size',
+        type=int,
+        nargs='+',
+        metavar='SIZE',
+        help='input HEIGHT [WIDTH] (default: the crop of the test pipeline)')
+    parser.add_argument('--json', metavar='OUT', help='also write the results to this JSON file')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction, help='override config settings')
+    args = parser.parse_args(argv)
+    if args.input_size is not None and len(args.input_size) > 2:
+        parser.error('--input-size takes HEIGHT [WIDTH]')
+    return args
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = parse_args(argv)
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
+    input_size = (
+        network_input_size(cfg) if args.input_size is None else
+        (args.input_size[0], args.input_size[-1]))
+    complexity = part_complexity(cfg.model, input_size)
+    console = Console()
+    console.print(f'{args.config}  {input_size[0]}x{input_size[1]}')
+    console.print(complexity_table(complexity))
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        result = dict(config=args.config, input_size=list(input_size), complexity=complexity)
+        write_text_atomic(args.json, json.dumps(result, indent=2) + '\n')
+        console.print(f'Wrote {args.json}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
