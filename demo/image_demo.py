@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 import numpy as np
-from mmengine.config import DictAction
 
 from mmfmpn.apis import FACE_SOURCES, FMPNInferencer, read_image
 from mmfmpn.masks.image_io import write_png_atomic
+from mmfmpn.utils.cli import add_checkpoint_arguments
 from mmfmpn.visualization import render_prediction
 
 
@@ -65,13 +65,9 @@ def parse_args(argv=None):
         description='Predict the facial expression in an image with FMPN '
         'and save a figure of the prediction, motion mask and fused image.')
     parser.add_argument('img', help='image file')
-    parser.add_argument(
-        'config', help='config the checkpoint was trained '
-        'with')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    add_checkpoint_arguments(parser)
     parser.add_argument(
         '--out-file', default='demo_result.png', help='output PNG (default: demo_result.png)')
-    parser.add_argument('--device', default='cpu', help='device, e.g. cpu or cuda:0 (default: cpu)')
     parser.add_argument(
         '--landmarks',
         nargs='+',
@@ -92,13 +88,6 @@ def parse_args(argv=None):
         'of stopping')
     parser.add_argument(
         '--height', type=int, default=360, help='figure height in pixels (default: 360)')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings of the config the checkpoint was trained '
-        'with, as that training run did, e.g. '
-        'model.mask_generator.working_size=70')
     return parser.parse_args(argv)
 
 

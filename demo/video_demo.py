@@ -17,11 +17,11 @@ import time
 from pathlib import Path
 
 import cv2
-from mmengine.config import DictAction
 from mmpretrain.utils import progress as mmpretrain_progress
 from rich.progress import Progress
 
 from mmfmpn.apis import FMPNInferencer
+from mmfmpn.utils.cli import add_checkpoint_arguments
 from mmfmpn.visualization import annotate_frame
 
 #: Output frame rate when the source does not report one (cameras).
@@ -43,13 +43,9 @@ def parse_args(argv=None):
         description='Annotate a video or camera stream with FMPN facial '
         'expression predictions.')
     parser.add_argument('source', help='video file, or camera index (0)')
-    parser.add_argument(
-        'config', help='config the checkpoint was trained '
-        'with')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    add_checkpoint_arguments(parser)
     parser.add_argument(
         '--out-file', default='demo_result.mp4', help='output video (default: demo_result.mp4)')
-    parser.add_argument('--device', default='cpu', help='device, e.g. cpu or cuda:0 (default: cpu)')
     parser.add_argument(
         '--face-source',
         choices=('detector', 'aligned'),
@@ -69,13 +65,6 @@ def parse_args(argv=None):
         'camera runs until q or Ctrl-C)')
     parser.add_argument(
         '--show', action='store_true', help='also show the frames in a window (q quits)')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings of the config the checkpoint was trained '
-        'with, as that training run did, e.g. '
-        'model.mask_generator.working_size=70')
     return parser.parse_args(argv)
 
 

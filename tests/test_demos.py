@@ -1,5 +1,4 @@
 """Image and video demos, and the --help of every tool of this feature."""
-import importlib.util
 import json
 from pathlib import Path
 
@@ -7,22 +6,13 @@ import cv2
 import numpy as np
 import pytest
 from random_checkpoint import TINY_CONFIG, save_random_checkpoint
+from raw_ckplus_fixture import load_tool
 
 from mmfmpn.apis import mtcnn_weights_dir
 from mmfmpn.masks import REFERENCE_FIVE_POINTS
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / 'shared'
 LONDON_FACES = SHARED / 'reference' / 'london-faces'
-
-
-def load_script(relative_path: str):
-    """Import a script file as a module (they are not in a package)."""
-    path = REPO_ROOT / relative_path
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope='module')
@@ -43,7 +33,7 @@ def generated_frame(seed: int, size: int = 160) -> np.ndarray:
 ])
 def test_help(script, capsys):
     with pytest.raises(SystemExit) as exit_info:
-        load_script(script).parse_args(['--help'])
+        load_tool(script).parse_args(['--help'])
     assert exit_info.value.code == 0
     assert 'usage' in capsys.readouterr().out
 
@@ -55,7 +45,7 @@ def test_image_demo_with_landmarks(checkpoint, tmp_path, capsys):
     points = REFERENCE_FIVE_POINTS + 30
     landmarks_file.write_text('\n'.join(f'{x} {y}' for x, y in points))
     out_file = tmp_path / 'out' / 'demo.png'
-    demo = load_script('demo/image_demo.py')
+    demo = load_tool('demo/image_demo.py')
     assert demo.main([
         str(image_file),
         str(TINY_CONFIG), checkpoint, '--out-file',
@@ -92,7 +82,7 @@ def test_demos_take_cfg_options(wide_generator_checkpoint, tmp_path):
         str(TINY_CONFIG), wide_generator_checkpoint, '--face-source', 'aligned', '--cfg-options',
         'model.mask_generator.base_channels=4'
     ]
-    image_demo = load_script('demo/image_demo.py')
+    image_demo = load_tool('demo/image_demo.py')
     out_file = tmp_path / 'demo.png'
     assert image_demo.main([str(image_file), *common, '--out-file', str(out_file)]) == 0
     assert cv2.imread(str(out_file)) is not None
@@ -102,7 +92,7 @@ def test_demos_take_cfg_options(wide_generator_checkpoint, tmp_path):
     writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*'MJPG'), 5, (70, 70))
     writer.write(generated_frame(2, 70))
     writer.release()
-    assert load_script('demo/video_demo.py').main(
+    assert load_tool('demo/video_demo.py').main(
         [str(video), *common, '--out-file',
          str(tmp_path / 'out.mp4')]) == 0
 
@@ -111,7 +101,7 @@ def test_image_demo_reports_bad_input(checkpoint, tmp_path, capsys):
     bad = tmp_path / 'bad.jpg'
     bad.write_bytes(b'\xff\xd8\xff\xe0 truncated')
     out_file = tmp_path / 'demo.png'
-    assert load_script('demo/image_demo.py').main([
+    assert load_tool('demo/image_demo.py').main([
         str(bad),
         str(TINY_CONFIG), checkpoint, '--out-file',
         str(out_file), '--face-source', 'aligned'
@@ -127,7 +117,7 @@ def test_video_demo_on_generated_frames(checkpoint, tmp_path, capsys):
         writer.write(generated_frame(seed))
     writer.release()
     out_file = tmp_path / 'out.mp4'
-    assert load_script('demo/video_demo.py').main([
+    assert load_tool('demo/video_demo.py').main([
         str(video),
         str(TINY_CONFIG), checkpoint, '--out-file',
         str(out_file), '--face-source', 'aligned', '--max-frames', '3'
@@ -150,7 +140,7 @@ def test_video_demo_on_generated_frames(checkpoint, tmp_path, capsys):
 def test_image_demo_detects_a_real_face(checkpoint, tmp_path, capsys):
     entry = json.loads((LONDON_FACES / 'annotations.json').read_text())[0]
     out_file = tmp_path / 'demo.png'
-    assert load_script('demo/image_demo.py').main([
+    assert load_tool('demo/image_demo.py').main([
         str(LONDON_FACES / entry['smiling']),
         str(TINY_CONFIG), checkpoint, '--out-file',
         str(out_file)
@@ -170,7 +160,7 @@ def test_prediction_confusion_tool(tmp_path, capsys):
                     dict(img_path=f'{i}.png', gt_label=gt, pred_label=pred, pred_score=[0.0] * 3)
                     for i, (gt, pred) in enumerate(pairs)
                 ])))
-    tool = load_script('tools/analysis_tools/prediction_confusion.py')
+    tool = load_tool('tools/analysis_tools/prediction_confusion.py')
     assert tool.main(
         [str(predictions), '--report-file',
          str(tmp_path / 'report.json'), '--normalize']) == 0

@@ -1,28 +1,21 @@
 """tools/analysis_tools/mask_resolution_floor.py: the least mask error at a
 working size."""
-import importlib.util
 import json
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from raw_ckplus_fixture import load_tool
 
-REPO = Path(__file__).resolve().parents[1]
 
-
-def load_tool():
-    spec = importlib.util.spec_from_file_location(
-        'mask_resolution_floor', REPO / 'tools' / 'analysis_tools' / 'mask_resolution_floor.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def load_floor_tool():
+    return load_tool('tools/analysis_tools/mask_resolution_floor.py')
 
 
 def test_upsampling_matrix_is_the_generators_bilinear_resize():
-    tool = load_tool()
+    tool = load_floor_tool()
     small = torch.rand(1, 1, 7, 7, dtype=torch.float64)
     up = tool.upsampling_matrix(7, 30)
     expected = F.interpolate(small, size=(30, 30), mode='bilinear', align_corners=False)[0, 0]
@@ -30,7 +23,7 @@ def test_upsampling_matrix_is_the_generators_bilinear_resize():
 
 
 def test_floor_is_zero_for_what_the_working_size_can_draw():
-    tool = load_tool()
+    tool = load_floor_tool()
     up = tool.upsampling_matrix(8, 32)
     drawable = up @ np.random.default_rng(0).random((8, 8)) @ up.T
     assert tool.resolution_floor(drawable, 8)['floor'] == pytest.approx(0, abs=1e-20)
@@ -42,7 +35,7 @@ def test_floor_is_zero_for_what_the_working_size_can_draw():
 
 
 def test_command_line_on_a_mask_folder(tmp_path, capsys):
-    tool = load_tool()
+    tool = load_floor_tool()
     rng = np.random.default_rng(0)
     for label in range(3):
         cv2.imwrite(str(tmp_path / f'{label}.png'), rng.integers(0, 256, (20, 20), dtype=np.uint8))

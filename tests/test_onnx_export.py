@@ -1,11 +1,11 @@
 """ONNX export of the whole FMPN and its parity with PyTorch."""
-import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pytest
 from mmengine.config import Config
 from random_checkpoint import TINY_CONFIG, save_random_checkpoint
+from raw_ckplus_fixture import load_tool
 
 onnxruntime = pytest.importorskip(
     'onnxruntime', reason='onnxruntime is not installed (pip install onnx '
@@ -16,11 +16,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 def load_export_tool():
-    path = REPO_ROOT / 'tools' / 'deployment' / 'pytorch2onnx.py'
-    spec = importlib.util.spec_from_file_location('pytorch2onnx', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool('tools/deployment/pytorch2onnx.py')
 
 
 @pytest.fixture(scope='module')

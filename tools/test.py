@@ -9,21 +9,18 @@ is an error naming the file.
 import argparse
 import copy
 import os
-import os.path as osp
 
 import mmengine
-from mmengine.config import Config, ConfigDict, DictAction
+from mmengine.config import Config, ConfigDict
 
-from mmfmpn.engine import apply_fold, build_runner, setup_cpu_distributed, shutdown_distributed
+from mmfmpn.engine import build_runner, load_run_config, setup_cpu_distributed, shutdown_distributed
+from mmfmpn.utils.cli import add_run_arguments
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description='Test a checkpoint.')
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument('--work-dir', help='where to save logs')
-    parser.add_argument('--fold', type=int, help='cross-validation fold of every split')
-    parser.add_argument('--data-root', help='dataset folder of every split')
     parser.add_argument(
         '--out',
         help='write per-sample predictions here: .json (img_path, gt_label, '
@@ -31,11 +28,6 @@ def parse_args():
         "(mmengine's dump); with --out-item metrics, the metrics")
     parser.add_argument(
         '--out-item', choices=['metrics', 'pred'], help='what --out holds (default: pred)')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config settings, e.g. test_dataloader.batch_size=1')
     parser.add_argument('--amp', action='store_true', help='test with automatic mixed precision')
     parser.add_argument('--show-dir', help='save the visualised predictions here')
     parser.add_argument('--show', action='store_true', help='show the predictions in a window')
@@ -49,12 +41,7 @@ def parse_args():
         action='store_true',
         help='test-time augmentation: the config\'s tta_model and '
         'tta_pipeline, else the average score of the face and its mirror')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    add_run_arguments(parser)
     args = parser.parse_args()
     if args.out_item is not None and args.out is None:
         parser.error('--out-item needs --out.')
@@ -77,16 +64,10 @@ def use_flip_tta(cfg: Config) -> None:
     cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
 
 
-def merge_args(cfg: Config, args) -> Config:
-    """Apply the command line to the config."""
-    cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    apply_fold(cfg, args.fold, args.data_root)
-    if cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('work_dirs', osp.splitext(osp.basename(args.config))[0])
+def merge_args(args) -> Config:
+    """The config with the command line applied."""
+    cfg = load_run_config(args.config, args.cfg_options, args.work_dir, args.fold, args.data_root,
+                          args.launcher)
     cfg.load_from, cfg.resume = args.checkpoint, False
     if args.amp:
         cfg.test_cfg.fp16 = True
@@ -119,7 +100,7 @@ def merge_args(cfg: Config, args) -> Config:
 
 def main():
     args = parse_args()
-    cfg = merge_args(Config.fromfile(args.config), args)
+    cfg = merge_args(args)
     metrics = build_runner(cfg).test()
     if args.out and args.out_item == 'metrics':
         mmengine.dump(metrics, args.out)

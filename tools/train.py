@@ -8,24 +8,18 @@ and a work dir that holds a run is not trained over without ``--resume``.
 """
 import argparse
 import os
-import os.path as osp
 
 import torch
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 
-from mmfmpn.engine import (apply_fold, build_runner, check_training_work_dir, setup_cpu_distributed,
-                           shutdown_distributed)
+from mmfmpn.engine import (build_runner, check_training_work_dir, load_run_config,
+                           setup_cpu_distributed, shutdown_distributed)
+from mmfmpn.utils.cli import add_run_arguments
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description='Train a model.')
     parser.add_argument('config', help='train config file path')
-    parser.add_argument(
-        '--work-dir',
-        help='where to save logs and models '
-        '(default: work_dirs/CONFIG_NAME[/fold_K])')
-    parser.add_argument('--fold', type=int, help='cross-validation fold of every split')
-    parser.add_argument('--data-root', help='dataset folder of every split')
     parser.add_argument(
         '--resume',
         nargs='?',
@@ -38,32 +32,16 @@ def parse_args():
         '--no-validate', action='store_true', help='do not evaluate during training')
     parser.add_argument(
         '--auto-scale-lr', action='store_true', help='scale the LR by the actual batch size')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config settings, e.g. model.mask_loss.loss_weight=0.1')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    add_run_arguments(parser)
     args = parser.parse_args()
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     return args
 
 
-def merge_args(cfg: Config, args) -> Config:
-    """Apply the command line to the config."""
-    cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    apply_fold(cfg, args.fold, args.data_root)
-    if cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('work_dirs', osp.splitext(osp.basename(args.config))[0])
+def merge_args(args) -> Config:
+    """The config with the command line applied."""
+    cfg = load_run_config(args.config, args.cfg_options, args.work_dir, args.fold, args.data_root,
+                          args.launcher)
     if args.no_validate:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     if args.amp:
@@ -90,7 +68,7 @@ def merge_args(cfg: Config, args) -> Config:
 
 def main():
     args = parse_args()
-    cfg = merge_args(Config.fromfile(args.config), args)
+    cfg = merge_args(args)
     try:
         # Before the runner writes its logs and config copy there.
         check_training_work_dir(cfg.work_dir, cfg.get('resume', False))

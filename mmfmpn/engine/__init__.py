@@ -5,8 +5,8 @@ from .config_validation import check_config_values
 from .hooks import MotionMaskVisualizationHook
 from .plain_param_groups_constructor import PlainParamGroupsOptimWrapperConstructor
 from .runner import FMPNRunner, build_runner, check_training_work_dir, earlier_checkpoints
-from .runner_setup import (CPUDistributedDataParallel, apply_fold, setup_cpu_distributed,
-                           shutdown_distributed)
+from .runner_setup import (CPUDistributedDataParallel, apply_fold, load_run_config,
+                           setup_cpu_distributed, shutdown_distributed)
 from .strict_pretrained_init import StrictPretrainedInit
 
 allow_mmengine_checkpoint_globals()
@@ -17,5 +17,5 @@ __all__ = [
     'read_checkpoint', 'check_config_values', 'MotionMaskVisualizationHook',
     'PlainParamGroupsOptimWrapperConstructor', 'FMPNRunner', 'build_runner',
     'check_training_work_dir', 'earlier_checkpoints', 'CPUDistributedDataParallel', 'apply_fold',
-    'setup_cpu_distributed', 'shutdown_distributed', 'StrictPretrainedInit'
+    'load_run_config', 'setup_cpu_distributed', 'shutdown_distributed', 'StrictPretrainedInit'
 ]

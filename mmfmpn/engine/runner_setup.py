@@ -100,6 +100,41 @@ class CPUDistributedDataParallel(MMDistributedDataParallel):
         super().__init__(module=module, device_ids=None, **kwargs)
 
 
+def load_run_config(config_file: str,
+                    cfg_options: Optional[dict] = None,
+                    work_dir: Optional[str] = None,
+                    fold: Optional[int] = None,
+                    data_root: Optional[str] = None,
+                    launcher: str = 'none') -> Config:
+    """Read a config and apply the options that training and testing share.
+
+    In this order: ``--cfg-options``, the work dir, the fold and data root
+    (:func:`apply_fold`), then the default work dir
+    ``work_dirs/<config name>`` when nothing set one.
+
+    Args:
+        config_file (str): The config file.
+        cfg_options (dict, optional): Overrides (mmengine's ``DictAction``).
+        work_dir (str, optional): Where logs and checkpoints go.
+        fold (int, optional): Cross-validation fold of every split.
+        data_root (str, optional): Dataset folder of every split.
+        launcher (str): The job launcher. Defaults to ``'none'``.
+
+    Returns:
+        Config: The config.
+    """
+    cfg = Config.fromfile(config_file)
+    cfg.launcher = launcher
+    if cfg_options is not None:
+        cfg.merge_from_dict(cfg_options)
+    if work_dir is not None:
+        cfg.work_dir = work_dir
+    apply_fold(cfg, fold, data_root)
+    if cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('work_dirs', osp.splitext(osp.basename(config_file))[0])
+    return cfg
+
+
 def shutdown_distributed() -> None:
     """Destroy the process group, if any, once a run has finished.
 

@@ -4,6 +4,7 @@ An interrupted run leaves either the old output or the new one, never half of on
 writer of the project goes through :func:`atomic_output_path` (files) or
 :func:`atomic_output_folder` (whole folders).
 """
+import json
 import os
 import shutil
 import tempfile
@@ -71,6 +72,17 @@ def write_text_atomic(path: PathLike, text: str) -> None:
         text (str): The file content.
     """
     write_bytes_atomic(path, text.encode('utf-8'))
+
+
+def write_json_atomic(path: PathLike, obj, indent: int = 2) -> None:
+    """Write ``obj`` as JSON (ending in a newline) to ``path`` atomically.
+
+    Args:
+        path (str | Path): The destination; its parent folders are created.
+        obj: A JSON-serialisable object.
+        indent (int): Indentation. Defaults to 2.
+    """
+    write_text_atomic(path, json.dumps(obj, indent=indent) + '\n')
 
 
 @contextmanager

@@ -21,20 +21,17 @@ Usage:
 import argparse
 import contextlib
 import copy
-import json
 import logging
 import platform
 import statistics
 import sys
-from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 import torch
 import torch.nn as nn
-from mmengine.config import Config, ConfigDict, DictAction
+from mmengine.config import ConfigDict
 from mmengine.logging import MMLogger
 from mmengine.optim import OptimWrapper, build_optim_wrapper
-from mmengine.registry import init_default_scope
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 from rich.console import Console
@@ -42,8 +39,9 @@ from rich.progress import Progress
 from rich.table import Table
 
 from mmfmpn.models import bare_classifier_cfg
-from mmfmpn.utils import network_input_size
-from mmfmpn.utils.file_io import write_text_atomic
+from mmfmpn.utils.cli import (add_cfg_options_argument, add_input_size_argument, load_config,
+                              parse_input_size)
+from mmfmpn.utils.file_io import write_json_atomic
 from mmfmpn.utils.step_timing import (MEMORY_METHODS, median_ratio, peak_step_memory,
                                       time_interleaved)
 
@@ -157,12 +155,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         '--steps', type=int, default=5, help='timed steps of each model and mode (default: 5)')
     parser.add_argument(
         '--warmup', type=int, default=1, help='untimed steps of each model first (default: 1)')
-    parser.add_argument(
-        '--input-size',
-        type=int,
-        nargs='+',
-        metavar='SIZE',
-        help='input HEIGHT [WIDTH] (default: the crop of the test pipeline)')
+    add_input_size_argument(parser)
     parser.add_argument(
         '--device',
         choices=['cpu', 'cuda'],
@@ -192,13 +185,10 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         action='store_true',
         help='skip the peak-memory step (on CPU it runs under torch.profiler, slowly)')
     parser.add_argument('--json', metavar='OUT', help='also write the results to this JSON file')
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction, help='override config settings')
+    add_cfg_options_argument(parser)
     args = parser.parse_args(argv)
     if args.batch_size < 1 or args.steps < 1 or args.warmup < 0:
         parser.error('--batch-size and --steps must be >= 1, --warmup >= 0')
-    if args.input_size is not None and len(args.input_size) > 2:
-        parser.error('--input-size takes HEIGHT [WIDTH]')
     if args.device == 'cuda' and not torch.cuda.is_available():
         parser.error('--device cuda: CUDA is not available')
     if args.threads is not None and args.threads < 1:
@@ -211,13 +201,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 
 def run_benchmark(args: argparse.Namespace) -> dict:
     """Run every measurement; returns the JSON-ready result."""
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
-    input_size = (
-        network_input_size(cfg) if args.input_size is None else
-        (args.input_size[0], args.input_size[-1]))
+    cfg = load_config(args.config, args.cfg_options)
+    input_size = parse_input_size(args.input_size, cfg)
     fmpn, bare = MODELS.build(cfg.model), MODELS.build(bare_classifier_cfg(cfg.model))
     models = dict(fmpn=fmpn, bare=bare)
 
@@ -348,8 +333,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     result = run_benchmark(args)
     print_report(result, console)
     if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(args.json, json.dumps(result, indent=2) + '\n')
+        write_json_atomic(args.json, result)
         console.print(f'Wrote {args.json}')
     return 0
 

@@ -11,22 +11,19 @@ Usage:
     python tools/analysis_tools/get_flops.py configs/fmpn/fmpn_inceptionv3_ckplus.py
 """
 import argparse
-import json
 import sys
-from pathlib import Path
 from typing import Dict, Optional, Sequence
 
 import torch
 from mmengine.analysis import FlopAnalyzer, parameter_count
-from mmengine.config import Config, DictAction
-from mmengine.registry import init_default_scope
 from mmpretrain.registry import MODELS
 from rich.console import Console
 from rich.table import Table
 
 from mmfmpn.models import bare_classifier_cfg
-from mmfmpn.utils import network_input_size
-from mmfmpn.utils.file_io import write_text_atomic
+from mmfmpn.utils.cli import (add_cfg_options_argument, add_input_size_argument, load_config,
+                              parse_input_size)
+from mmfmpn.utils.file_io import write_json_atomic
 
 PART_LABELS = dict(
     mask_generator='mask generator',
@@ -83,38 +80,24 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Parameters and FLOPs per image of the parts of an FMPN.')
     parser.add_argument('config', help='an FMPNClassifier config file')
-    parser.add_argument(
-        '--input-size',
-        type=int,
-        nargs='+',
-        metavar='SIZE',
-        help='input HEIGHT [WIDTH] (default: the crop of the test pipeline)')
+    add_input_size_argument(parser)
     parser.add_argument('--json', metavar='OUT', help='also write the results to this JSON file')
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction, help='override config settings')
+    add_cfg_options_argument(parser)
     args = parser.parse_args(argv)
-    if args.input_size is not None and len(args.input_size) > 2:
-        parser.error('--input-size takes HEIGHT [WIDTH]')
     return args
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
-    input_size = (
-        network_input_size(cfg) if args.input_size is None else
-        (args.input_size[0], args.input_size[-1]))
+    cfg = load_config(args.config, args.cfg_options)
+    input_size = parse_input_size(args.input_size, cfg)
     complexity = part_complexity(cfg.model, input_size)
     console = Console()
     console.print(f'{args.config}  {input_size[0]}x{input_size[1]}')
     console.print(complexity_table(complexity))
     if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         result = dict(config=args.config, input_size=list(input_size), complexity=complexity)
-        write_text_atomic(args.json, json.dumps(result, indent=2) + '\n')
+        write_json_atomic(args.json, result)
         console.print(f'Wrote {args.json}')
     return 0
 

@@ -21,13 +21,14 @@ from typing import Optional, Sequence
 from mmfmpn.apis import FMPNInferencer
 from mmfmpn.evaluation.smile_check import PairScores, smile_check_summary
 from mmfmpn.synthesis.real_faces.london_assets import HELD_OUT_SUBJECTS
+from mmfmpn.utils.cli import add_checkpoint_arguments
+from mmfmpn.utils.file_io import write_json_atomic
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Smile-vs-neutral AUC of P(happy) on real London photo pairs.')
-    parser.add_argument('config', help='the config the checkpoint was trained with')
-    parser.add_argument('checkpoint', help='the checkpoint')
+    add_checkpoint_arguments(parser)
     parser.add_argument(
         '--london-root',
         type=Path,
@@ -58,7 +59,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f'error: subjects {unknown} are not in {index}', file=sys.stderr)
         return 2
     inferencer = FMPNInferencer(
-        args.config, args.checkpoint, face_source='detector', largest_face=True)
+        args.config,
+        args.checkpoint,
+        device=args.device,
+        face_source='detector',
+        largest_face=True,
+        cfg_options=args.cfg_options)
     happy = inferencer.classes.index('happy')
     pairs = []
     for subject in args.subjects:
@@ -82,8 +88,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
           f'smiles called happy {summary["smile_to_happy"]:.0%}, neutral faces called happy '
           f'{summary["neutral_to_happy"]:.0%}')
     if args.json:
-        args.json.write_text(
-            json.dumps(dict(summary, pairs=[pair._asdict() for pair in pairs]), indent=1) + '\n')
+        write_json_atomic(args.json, dict(summary, pairs=[pair._asdict() for pair in pairs]))
     return 0
 
 

@@ -19,7 +19,6 @@ Usage:
 """
 import argparse
 import glob
-import json
 import os.path as osp
 from typing import Dict, Optional, Sequence
 
@@ -29,6 +28,7 @@ import torch
 import torch.nn.functional as F
 
 from mmfmpn.masks.image_io import read_gray_image
+from mmfmpn.utils.file_io import write_json_atomic
 
 
 def upsampling_matrix(working: int, size: int) -> np.ndarray:
@@ -130,8 +130,7 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
         classes=sorted(masks),
         results=results)
     if args.json:
-        with open(args.json, 'w') as file:
-            json.dump(result, file, indent=2)
+        write_json_atomic(args.json, result)
     return result
 
 

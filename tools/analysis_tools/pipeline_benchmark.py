@@ -12,7 +12,6 @@ Usage:
 """
 import argparse
 import copy
-import json
 import statistics
 import sys
 import tempfile
@@ -22,8 +21,6 @@ from typing import List, Optional, Sequence
 
 import cv2
 import torch
-from mmengine.config import Config, DictAction
-from mmengine.registry import init_default_scope
 from mmpretrain.registry import DATASETS
 from rich.console import Console
 from rich.progress import track
@@ -32,7 +29,8 @@ from rich.table import Table
 import mmfmpn  # noqa: F401  registers the datasets and transforms
 from mmfmpn.engine import apply_fold
 from mmfmpn.synthesis import make_tiny_ckplus
-from mmfmpn.utils.file_io import write_text_atomic
+from mmfmpn.utils.cli import add_cfg_options_argument, load_config
+from mmfmpn.utils.file_io import write_json_atomic
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -60,8 +58,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         help='face size of the stand-in dataset (default: 70, the size of '
         "the authors' masks)")
     parser.add_argument('--json', metavar='OUT', help='also write the results to this JSON file')
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction, help='override config settings')
+    add_cfg_options_argument(parser)
     args = parser.parse_args(argv)
     if args.num_samples < 1 or args.warmup < 0 or args.stand_in_size < 8:
         parser.error('--num-samples must be >= 1, --warmup >= 0 and '
@@ -130,10 +127,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     # What mmengine sets up for each dataloader worker.
     cv2.setNumThreads(0)
     torch.set_num_threads(1)
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
+    cfg = load_config(args.config, args.cfg_options)
     console = Console()
     with tempfile.TemporaryDirectory(prefix='stand_in_ckplus_') as temp_dir:
         data_root = args.data_root
@@ -167,8 +161,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     table.add_row('all (median sample)', f'{timing["sample_ms"]:.3f}', '')
     console.print(table)
     if args.json:
-        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(args.json, json.dumps(result, indent=2) + '\n')
+        write_json_atomic(args.json, result)
         console.print(f'Wrote {args.json}')
     return 0
 

@@ -27,10 +27,10 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn as nn
-from mmengine.config import DictAction
 
 from mmfmpn.apis import init_fmpn_model
 from mmfmpn.utils import network_input_size
+from mmfmpn.utils.cli import add_checkpoint_arguments
 
 DEFAULT_INPUT_SIZE = 299
 
@@ -152,10 +152,7 @@ def parse_args(argv=None):
         'resize/crop (uint8 in [0, 255] with --uint8-input); output "scores" '
         '(N, classes) probabilities, and "motion_mask" (N, 1, S, S) with '
         '--with-mask.')
-    parser.add_argument(
-        'config', help='config the checkpoint was trained '
-        'with')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    add_checkpoint_arguments(parser, device=False)
     parser.add_argument(
         '--output-file', default='model.onnx', help='ONNX file to write (default: model.onnx)')
     parser.add_argument(
@@ -184,13 +181,6 @@ def parse_args(argv=None):
         '(default: 1e-4)')
     parser.add_argument(
         '--skip-verify', action='store_true', help='do not run the onnxruntime check')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings of the config the checkpoint was trained '
-        'with, as that training run did, e.g. '
-        'model.mask_generator.working_size=70')
     return parser.parse_args(argv)
 
 
