@@ -45,20 +45,14 @@ def test_six_and_seven_class_sets_leave_contempt_out(converted):
 
 def test_datasets_read_the_sets_with_subject_folds(converted):
     for ann_file, classes in (('ckplus6.csv', BASIC6_CLASSES), ('ckplus7.csv', NEUTRAL7_CLASSES)):
-        test = FERAnnotationDataset(
-            data_root=str(converted),
-            ann_file=ann_file,
-            classes=classes,
-            fold=0,
-            split='test',
-            num_folds=3)
-        train = FERAnnotationDataset(
-            data_root=str(converted),
-            ann_file=ann_file,
-            classes=classes,
-            fold=0,
-            split='train',
-            num_folds=3)
+        test, train = (
+            FERAnnotationDataset(
+                data_root=str(converted),
+                ann_file=ann_file,
+                classes=classes,
+                fold=0,
+                split=split,
+                num_folds=3) for split in ('test', 'train'))
         test_subjects = {test.get_data_info(i)['subject'] for i in range(len(test))}
         train_subjects = {train.get_data_info(i)['subject'] for i in range(len(train))}
         assert len(test_subjects) == 1 and len(train_subjects) == 2

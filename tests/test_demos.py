@@ -27,15 +27,22 @@ def generated_frame(seed: int, size: int = 160) -> np.ndarray:
     return cv2.resize(small, (size, size), interpolation=cv2.INTER_CUBIC)
 
 
-@pytest.mark.parametrize('script', [
-    'demo/image_demo.py', 'demo/video_demo.py', 'tools/analysis_tools/prediction_confusion.py',
-    'tools/deployment/pytorch2onnx.py'
+@pytest.mark.parametrize('script,options', [
+    ('demo/image_demo.py', ('--landmarks', '--device', '--cfg-options')),
+    ('demo/video_demo.py', ('--face-source', '--device', '--cfg-options')),
+    ('tools/analysis_tools/prediction_confusion.py', ()),
+    ('tools/deployment/pytorch2onnx.py', ('--input-size', '--cfg-options')),
+    ('tools/make_masks.py',
+     ('--classes', '--folds', '--all-subjects', '--no-all-subjects', '--overwrite')),
 ])
-def test_help(script, capsys):
+def test_help(script, options, capsys):
     with pytest.raises(SystemExit) as exit_info:
         load_tool(script).parse_args(['--help'])
     assert exit_info.value.code == 0
-    assert 'usage' in capsys.readouterr().out
+    help_text = capsys.readouterr().out
+    assert 'usage' in help_text
+    for option in options:
+        assert option in help_text
 
 
 def test_image_demo_with_landmarks(checkpoint, tmp_path, capsys):

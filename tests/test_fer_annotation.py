@@ -172,23 +172,20 @@ def test_masks_of_another_class_list_are_used_by_class_name(data_root):
 
 def test_fold_masks_and_missing_mask_files(data_root):
     write_masks(data_root / 'imgs_res' / '1', 3)
-    dataset = FERAnnotationDataset(
-        str(data_root),
-        fold=1,
-        split='train',
-        num_folds=3,
-        classes=CLASSES,
-        mask_dir='imgs_res/{fold}')
-    assert dataset.get_data_info(0)['motion_mask_path'].startswith(
-        str(data_root / 'imgs_res' / '1'))
-    with pytest.raises(FileNotFoundError, match=r'imgs_res/2/0.png'):
-        FERAnnotationDataset(
+
+    def dataset_of_fold(fold):
+        return FERAnnotationDataset(
             str(data_root),
-            fold=2,
+            fold=fold,
             split='train',
             num_folds=3,
             classes=CLASSES,
             mask_dir='imgs_res/{fold}')
+
+    assert dataset_of_fold(1).get_data_info(0)['motion_mask_path'].startswith(
+        str(data_root / 'imgs_res' / '1'))
+    with pytest.raises(FileNotFoundError, match=r'imgs_res/2/0.png'):
+        dataset_of_fold(2)
     with pytest.raises(ValueError, match='contains {fold} but fold is None'):
         FERAnnotationDataset(str(data_root), classes=CLASSES, mask_dir='imgs_res/{fold}')
 

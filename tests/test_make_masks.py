@@ -182,15 +182,6 @@ def test_mask_functions_reject_bad_input():
         motion_mask_montage(np.zeros((2, 8, 8), np.uint8), ['anger'])
 
 
-def test_help_describes_the_options(capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        make_masks.parse_args(['--help'])
-    assert exit_info.value.code == 0
-    help_text = capsys.readouterr().out
-    for option in ('--classes', '--folds', '--all-subjects', '--no-all-subjects', '--overwrite'):
-        assert option in help_text
-
-
 def test_masks_of_other_folds_are_refused_at_load_time(data_root):
     from mmfmpn.datasets import CKPlusDataset
     assert make_masks.main([str(data_root), '--no-all-subjects']) == 0

@@ -124,14 +124,29 @@ def align_face(image: np.ndarray,
     elif image.ndim != 2:
         raise ValueError('expected an (H, W) gray or (H, W, 3) BGR image, got '
                          f'shape {image.shape}')
-    matrix = alignment_matrix(five_points, crop_size)
+    return warp_to_crop(image, alignment_matrix(five_points, crop_size), crop_size)
+
+
+def warp_to_crop(image: np.ndarray, matrix: np.ndarray, crop_size: int) -> np.ndarray:
+    """Resample an image into a square crop in one bilinear warp.
+
+    When the warp shrinks the image it is blurred first (anti-aliasing, as
+    skimage's ``rescale`` does): a shrinking bilinear warp samples sensor
+    noise instead of averaging it. The border is replicated, so that a face
+    near the frame edge shows no black wedge, which would otherwise appear
+    as motion in the difference masks.
+
+    Args:
+        image (np.ndarray): ``(H, W)`` or ``(H, W, C)`` image.
+        matrix (np.ndarray): ``(2, 3)`` affine map from ``image`` to the crop.
+        crop_size (int): Side of the square crop in pixels.
+
+    Returns:
+        np.ndarray: ``(crop_size, crop_size[, C])`` image of ``image``'s dtype.
+    """
     downscale = 1.0 / np.sqrt(abs(np.linalg.det(matrix[:, :2])))
     if downscale > 1:
-        # Anti-alias (as skimage's rescale does): a bilinear warp that shrinks
-        # samples sensor noise instead of averaging it.
         image = cv2.GaussianBlur(image, (0, 0), (downscale - 1) / 2)
-    # Replicate the border so that a face near the frame edge shows no black wedge,
-    # which would otherwise appear as motion in the difference masks.
     return cv2.warpAffine(
         image,
         matrix, (crop_size, crop_size),

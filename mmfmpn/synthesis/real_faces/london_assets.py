@@ -20,7 +20,7 @@ from typing import Callable, List, Sequence
 import cv2
 import numpy as np
 
-from mmfmpn.masks.alignment import estimate_similarity_transform, transform_points
+from mmfmpn.masks.alignment import estimate_similarity_transform, transform_points, warp_to_crop
 from mmfmpn.masks.image_io import read_image_file, write_png_atomic
 from mmfmpn.masks.registration import refine_registration, still_region
 from mmfmpn.utils.file_io import write_text_atomic
@@ -42,18 +42,6 @@ def _crop_matrix(landmarks: np.ndarray, crop_size: int, eye_distance: float) -> 
     centre_x, eye_y = (crop_size - 1) / 2, 0.4 * crop_size
     target = np.array([[centre_x - eye_distance / 2, eye_y], [centre_x + eye_distance / 2, eye_y]])
     return estimate_similarity_transform(eyes, target)
-
-
-def _warp(image: np.ndarray, matrix: np.ndarray, crop_size: int) -> np.ndarray:
-    """Resample into the crop, blurring first when it shrinks (anti-aliasing)."""
-    shrink = 1.0 / np.sqrt(abs(np.linalg.det(matrix[:, :2])))
-    if shrink > 1:
-        image = cv2.GaussianBlur(image, (0, 0), (shrink - 1) / 2)
-    return cv2.warpAffine(
-        image,
-        matrix, (crop_size, crop_size),
-        flags=cv2.INTER_LINEAR,
-        borderMode=cv2.BORDER_REPLICATE)
 
 
 def _compose(outer: np.ndarray, inner: np.ndarray) -> np.ndarray:
@@ -108,8 +96,9 @@ def build_face_assets(london_root: Path,
         # Eyes and nose: the smile moves the mouth corners.
         smile_to_neutral = estimate_similarity_transform(smiling_points[:3], neutral_points[:3])
         smile_to_crop = _compose(to_crop, smile_to_neutral)
-        neutral_crop = _warp(cv2.cvtColor(neutral, cv2.COLOR_BGR2GRAY), to_crop, crop_size)
-        smiling_crop = _warp(cv2.cvtColor(smiling, cv2.COLOR_BGR2GRAY), smile_to_crop, crop_size)
+        neutral_crop = warp_to_crop(cv2.cvtColor(neutral, cv2.COLOR_BGR2GRAY), to_crop, crop_size)
+        smiling_crop = warp_to_crop(
+            cv2.cvtColor(smiling, cv2.COLOR_BGR2GRAY), smile_to_crop, crop_size)
         crop_landmarks = transform_points(landmarks, to_crop)
         registration = refine_registration(smiling_crop, neutral_crop,
                                            still_region(crop_landmarks, neutral_crop.shape))
