@@ -8,25 +8,21 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
-from mmfmpn.datasets.converters import ConversionError, add_common_arguments, prepare_affectnet
+from mmfmpn.datasets.converters import prepare_affectnet
+from mmfmpn.datasets.converters.cli import converter_parser, run_conversion
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description='Align AffectNet\'s seven basic expressions (no neutral) to 70x70 '
-        'with the given 68 landmarks and write the project layout (imgs/, '
-        'annotations.csv, train_ids.csv, val_ids.csv, test_ids.csv).')
-    parser.add_argument(
-        'affectnet_root',
-        type=Path,
-        help='the AffectNet download, holding '
-        'Manually_Annotated_file_lists/ and Manually_Annotated_Images/')
-    parser.add_argument('out', type=Path, help='output folder')
+    parser = converter_parser(
+        'Align AffectNet\'s seven basic expressions (no neutral) to 70x70 with the given 68 '
+        'landmarks and write the project layout (imgs/, annotations.csv, train_ids.csv, '
+        'val_ids.csv, test_ids.csv).', 'affectnet_root',
+        'the AffectNet download, holding Manually_Annotated_file_lists/ and '
+        'Manually_Annotated_Images/')
     parser.add_argument(
         '--train-csv',
         type=Path,
-        help='training file list (default: ROOT/'
-        'Manually_Annotated_file_lists/training.csv)')
+        help='training file list (default: ROOT/Manually_Annotated_file_lists/training.csv)')
     parser.add_argument(
         '--val-csv',
         type=Path,
@@ -40,8 +36,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--per-class',
         type=int,
-        help='keep at most N random training images per class, e.g. '
-        '3500 (default: all)')
+        help='keep at most N random training images per class, e.g. 3500 (default: all)')
     parser.add_argument(
         '--val-fraction',
         type=float,
@@ -53,12 +48,13 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         type=int,
         default=0,
         help='seed of the subset and the split (default: %(default)s)')
-    add_common_arguments(parser)
     args = parser.parse_args(argv)
-    lists_dir = args.affectnet_root / 'Manually_Annotated_file_lists'
+    # The converter takes the three paths the root stands for, not the root.
+    root = vars(args).pop('affectnet_root')
+    lists_dir = root / 'Manually_Annotated_file_lists'
     args.train_csv = args.train_csv or lists_dir / 'training.csv'
     args.val_csv = args.val_csv or lists_dir / 'validation.csv'
-    args.images_dir = (args.images_dir or args.affectnet_root / 'Manually_Annotated_Images')
+    args.images_dir = args.images_dir or root / 'Manually_Annotated_Images'
     if args.per_class is not None and args.per_class < 1:
         parser.error('--per-class must be at least 1')
     if not 0 < args.val_fraction < 1:
@@ -68,28 +64,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the converter; returns the process exit status."""
-    args = parse_args(argv)
-    try:
-        conversion = prepare_affectnet(
-            args.out,
-            args.train_csv,
-            args.val_csv,
-            args.images_dir,
-            per_class=args.per_class,
-            val_fraction=args.val_fraction,
-            seed=args.seed,
-            crop_size=args.crop_size,
-            skip_bad=args.skip_bad,
-            overwrite=args.overwrite,
-            show_progress=True)
-    except ConversionError as err:
-        print('\n'.join(err.report_lines()), file=sys.stderr)
-        return 1
-    except (OSError, ValueError, RuntimeError) as err:
-        print(f'error: {err}', file=sys.stderr)
-        return 2
-    print('\n'.join(conversion.summary()))
-    return 0
+    return run_conversion(prepare_affectnet, parse_args(argv))
 
 
 if __name__ == '__main__':

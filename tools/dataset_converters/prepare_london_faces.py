@@ -5,42 +5,23 @@ module docstring describes the input and the output.
 """
 import argparse
 import sys
-from pathlib import Path
 from typing import Optional, Sequence
 
-from mmfmpn.datasets.converters import ConversionError, add_common_arguments, prepare_london_faces
+from mmfmpn.datasets.converters import prepare_london_faces
+from mmfmpn.datasets.converters.cli import converter_parser, run_conversion
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description='Align the London Set neutral and smiling photos to 70x70 (MTCNN '
-        'five points) and write imgs/, neutral/ and annotations.csv (label happy).')
-    parser.add_argument(
-        'london_root', type=Path, help='the london-faces folder holding annotations.json')
-    parser.add_argument('out', type=Path, help='output folder')
-    add_common_arguments(parser)
+    parser = converter_parser(
+        'Align the London Set neutral and smiling photos to 70x70 (MTCNN five points) and '
+        'write imgs/, neutral/ and annotations.csv (label happy).', 'london_root',
+        'the london-faces folder holding annotations.json')
     return parser.parse_args(argv)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the converter; returns the process exit status."""
-    args = parse_args(argv)
-    try:
-        conversion = prepare_london_faces(
-            args.london_root,
-            args.out,
-            crop_size=args.crop_size,
-            skip_bad=args.skip_bad,
-            overwrite=args.overwrite,
-            show_progress=True)
-    except ConversionError as err:
-        print('\n'.join(err.report_lines()), file=sys.stderr)
-        return 1
-    except (OSError, ValueError, RuntimeError) as err:
-        print(f'error: {err}', file=sys.stderr)
-        return 2
-    print('\n'.join(conversion.summary()))
-    return 0
+    return run_conversion(prepare_london_faces, parse_args(argv))
 
 
 if __name__ == '__main__':

@@ -5,72 +5,38 @@ module docstring describes the input and the output.
 """
 import argparse
 import sys
-from pathlib import Path
 from typing import Optional, Sequence
 
-from mmfmpn.datasets.converters import (LANDMARKS_FILE_FORMAT, ConversionError,
-                                        add_common_arguments, prepare_oulu_casia)
+from mmfmpn.datasets.converters import prepare_oulu_casia
+from mmfmpn.datasets.converters.cli import (add_landmarks_argument, add_num_folds_argument,
+                                            converter_parser, run_conversion)
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description='Align Oulu-CASIA faces to 70x70 and write the project layout '
-        '(imgs/, neutral/, annotations.csv, train_ids_K.csv, test_ids_K.csv): the '
-        'last 3 frames of each sequence are samples, its first frame the neutral face.')
-    parser.add_argument(
-        'oulu_root',
-        type=Path,
-        help='the distribution\'s OriginalImg folder, holding VL/Strong/P001/Anger/')
-    parser.add_argument('out', type=Path, help='output folder')
+    parser = converter_parser(
+        'Align Oulu-CASIA faces to 70x70 and write the project layout (imgs/, neutral/, '
+        'annotations.csv, train_ids_K.csv, test_ids_K.csv): the last 3 frames of each '
+        'sequence are samples, its first frame the neutral face.', 'oulu_root',
+        'the distribution\'s OriginalImg folder, holding VL/Strong/P001/Anger/')
     parser.add_argument(
         '--camera',
         choices=('VL', 'NI'),
         default='VL',
-        help='VL (visible light) or NI (near infrared) '
-        '(default: %(default)s)')
+        help='VL (visible light) or NI (near infrared) (default: %(default)s)')
     parser.add_argument(
         '--illumination',
         choices=('Strong', 'Weak', 'Dark'),
         default='Strong',
         help='lighting condition (default: %(default)s)')
-    parser.add_argument(
-        '--landmarks',
-        type=Path,
-        help=f'landmarks file: {LANDMARKS_FILE_FORMAT}, e.g. '
-        '"VL/Strong/P001/Anger/000.jpeg,x1,y1,...". Needed for the first and the '
-        'last 3 frames of each sequence. Default: detect five points with MTCNN')
-    parser.add_argument(
-        '--num-folds',
-        type=int,
-        default=10,
-        help='subject-independent folds (default: %(default)s)')
-    add_common_arguments(parser)
+    add_landmarks_argument(parser, 'VL/Strong/P001/Anger/000.jpeg',
+                           'Needed for the first and the last 3 frames of each sequence. ')
+    add_num_folds_argument(parser)
     return parser.parse_args(argv)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the converter; returns the process exit status."""
-    args = parse_args(argv)
-    try:
-        conversion = prepare_oulu_casia(
-            args.oulu_root,
-            args.out,
-            camera=args.camera,
-            illumination=args.illumination,
-            landmarks_file=args.landmarks,
-            num_folds=args.num_folds,
-            crop_size=args.crop_size,
-            skip_bad=args.skip_bad,
-            overwrite=args.overwrite,
-            show_progress=True)
-    except ConversionError as err:
-        print('\n'.join(err.report_lines()), file=sys.stderr)
-        return 1
-    except (OSError, ValueError, RuntimeError) as err:
-        print(f'error: {err}', file=sys.stderr)
-        return 2
-    print('\n'.join(conversion.summary()))
-    return 0
+    return run_conversion(prepare_oulu_casia, parse_args(argv))
 
 
 if __name__ == '__main__':

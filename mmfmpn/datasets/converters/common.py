@@ -17,9 +17,9 @@ the conversion then stops with a :class:`ConversionError` listing them all, or w
 Every converter builds its output in a temporary folder beside ``OUT`` and swaps it in when
 complete (:func:`staged_output_folder`): an interrupted run leaves the old dataset whole, and
 a finished one replaces it as a whole, so masks built for the old folds (``imgs_res/``) go
-with it. These functions print nothing; the tools in ``tools/dataset_converters/`` print.
+with it. These functions print nothing; the tools in ``tools/dataset_converters/`` report
+through :mod:`.cli`.
 """
-import argparse
 import csv
 import re
 from collections import Counter
@@ -31,7 +31,7 @@ from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence,
 import cv2
 import numpy as np
 
-from mmfmpn.masks.alignment import ALIGNED_FACE_SIZE, align_face, alignment_matrix, transform_points
+from mmfmpn.masks.alignment import align_face, alignment_matrix, transform_points
 from mmfmpn.masks.image_io import read_image_file, write_png_atomic
 from mmfmpn.masks.landmarks import five_alignment_points
 from mmfmpn.utils.file_io import atomic_output_folder, write_text_atomic
@@ -526,28 +526,3 @@ def skipped_lines(bad: Dict[str, str]) -> List[str]:
     if len(bad) > _MAX_LISTED:
         lines.append(f'  ... and {len(bad) - _MAX_LISTED} more')
     return lines
-
-
-def add_common_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--crop-size``, ``--skip-bad`` and ``--overwrite`` (the options every converter
-    tool shares).
-
-    Args:
-        parser (argparse.ArgumentParser): The converter's parser.
-    """
-    parser.add_argument(
-        '--crop-size',
-        type=int,
-        default=ALIGNED_FACE_SIZE,
-        help='side of the aligned faces in pixels; keep 70 to use CK+ masks, '
-        'which are 70x70 (default: %(default)s)')
-    parser.add_argument(
-        '--skip-bad',
-        action='store_true',
-        help='leave out samples that cannot be converted and list them in '
-        'OUT/skipped.txt (default: stop with an error naming them)')
-    parser.add_argument(
-        '--overwrite',
-        action='store_true',
-        help='replace a non-empty OUT as a whole, once the new dataset is complete '
-        '(its masks too: they were built for the old folds)')

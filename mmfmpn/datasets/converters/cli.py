@@ -1,0 +1,125 @@
+"""The command lines of the dataset converters: their shared arguments and their one report.
+
+Every tool in ``tools/dataset_converters/`` that runs a ``prepare_*`` converter builds its
+parser here, adds its dataset's own arguments, and hands the run to :func:`run_conversion`,
+which owns what the user sees: the summary on stdout (exit status 0), or the error on stderr
+with exit status 1 (bad samples, :class:`~.common.ConversionError`) or 2 (a missing or bad
+input, a non-empty output folder). The converters themselves print nothing.
+"""
+import argparse
+import sys
+from pathlib import Path
+from typing import Callable, Optional
+
+from mmfmpn.masks.alignment import ALIGNED_FACE_SIZE
+from .common import LANDMARKS_FILE_FORMAT, Conversion, ConversionError
+
+#: Exit status of a conversion stopped by bad samples (listed on stderr).
+EXIT_BAD_SAMPLES = 1
+#: Exit status of a conversion that could not start or finish (a bad input or output folder).
+EXIT_ERROR = 2
+
+
+def converter_parser(description: str,
+                     source: str,
+                     source_help: str,
+                     crop_size: Optional[int] = ALIGNED_FACE_SIZE,
+                     samples: str = 'samples') -> argparse.ArgumentParser:
+    """A converter's parser: the raw dataset, ``out`` and the options every converter shares.
+
+    The shared options (``--crop-size``, ``--skip-bad``, ``--overwrite``) form their own
+    group, listed by ``--help`` after the dataset's own options, which the tool adds.
+
+    Args:
+        description (str): What the tool does, for ``--help``.
+        source (str): Name of the raw-dataset argument, e.g. ``'mmi_root'``: the name of the
+            converter's parameter it is passed to.
+        source_help (str): Its help text.
+        crop_size (int, optional): Default of ``--crop-size``; None leaves the option out
+            (a converter whose crop is fixed). Defaults to 70 (:data:`ALIGNED_FACE_SIZE`).
+        samples (str): What ``--skip-bad`` leaves out, e.g. ``'labelled sequences'``.
+            Defaults to ``'samples'``.
+
+    Returns:
+        argparse.ArgumentParser: Both positional arguments parse to :class:`~pathlib.Path`.
+    """
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument(source, type=Path, help=source_help)
+    parser.add_argument('out', type=Path, help='output folder')
+    shared = parser.add_argument_group('options of every converter')
+    if crop_size is not None:
+        shared.add_argument(
+            '--crop-size',
+            type=int,
+            default=crop_size,
+            help='side of the aligned faces in pixels; keep 70 to use CK+ masks, '
+            'which are 70x70 (default: %(default)s)')
+    shared.add_argument(
+        '--skip-bad',
+        action='store_true',
+        help=f'leave out {samples} that cannot be converted and list them in '
+        'OUT/skipped.txt (default: stop with an error naming them)')
+    shared.add_argument(
+        '--overwrite',
+        action='store_true',
+        help='replace a non-empty OUT as a whole, once the new dataset is complete '
+        '(its masks too: they were built for the old folds)')
+    return parser
+
+
+def add_landmarks_argument(parser: argparse.ArgumentParser,
+                           example_key: str,
+                           frames: str = '') -> None:
+    """Add ``--landmarks FILE`` (format: :data:`~.common.LANDMARKS_FILE_FORMAT`), parsed to
+    ``landmarks_file``.
+
+    Args:
+        parser (argparse.ArgumentParser): The converter's parser.
+        example_key (str): A row key of this dataset, e.g. ``'KA.AN1.39.tiff'``.
+        frames (str): Which frames need landmarks, a sentence ending in ``'. '``; empty
+            when every image does. Defaults to ''.
+    """
+    parser.add_argument(
+        '--landmarks',
+        type=Path,
+        dest='landmarks_file',
+        metavar='LANDMARKS',
+        help=f'landmarks file: {LANDMARKS_FILE_FORMAT}, e.g. "{example_key},x1,y1,...". '
+        f'{frames}Default: detect five points with MTCNN')
+
+
+def add_num_folds_argument(parser: argparse.ArgumentParser,
+                           what: str = 'subject-independent folds') -> None:
+    """Add ``--num-folds`` (default 10).
+
+    Args:
+        parser (argparse.ArgumentParser): The converter's parser.
+        what (str): What the folds are, for the help text. Defaults to
+            ``'subject-independent folds'``.
+    """
+    parser.add_argument('--num-folds', type=int, default=10, help=f'{what} (default: %(default)s)')
+
+
+def run_conversion(convert: Callable[..., Conversion], args: argparse.Namespace) -> int:
+    """Run a converter on the parsed command line and report the outcome.
+
+    Args:
+        convert (Callable[..., Conversion]): A ``prepare_*`` function.
+        args (argparse.Namespace): From a :func:`converter_parser`; every attribute is a
+            keyword argument of ``convert`` (the tool names its arguments so), which also
+            gets ``show_progress=True``.
+
+    Returns:
+        int: The exit status: 0 after printing the summary to stdout,
+        :data:`EXIT_BAD_SAMPLES` or :data:`EXIT_ERROR` after printing the error to stderr.
+    """
+    try:
+        conversion = convert(**vars(args), show_progress=True)
+    except ConversionError as err:
+        print('\n'.join(err.report_lines()), file=sys.stderr)
+        return EXIT_BAD_SAMPLES
+    except (OSError, ValueError, RuntimeError) as err:
+        print(f'error: {err}', file=sys.stderr)
+        return EXIT_ERROR
+    print('\n'.join(conversion.summary()))
+    return 0
