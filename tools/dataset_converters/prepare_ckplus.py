@@ -10,7 +10,7 @@ from typing import Optional, Sequence
 
 from mmfmpn.datasets.converters import prepare_ckplus
 from mmfmpn.datasets.converters.ckplus_i2cnn import I2CNN_CROP_SIZE
-from mmfmpn.datasets.converters.cli import add_num_folds_argument, converter_parser, run_conversion
+from mmfmpn.datasets.converters.cli import converter_parser, run_conversion
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -19,6 +19,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         'emotion_labels.pkl, train_ids_K.csv, test_ids_K.csv) plus annotations.csv.',
         'ck_root',
         'CK+ root with cohn-kanade-images/, Emotion/, Landmarks/',
+        folds='number of subject-independent folds',
         crop_size=None,
         samples='labelled sequences')
     parser.add_argument(
@@ -31,7 +32,6 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         type=Path,
         help='copy train_ids_K.csv/test_ids_K.csv from this folder (e.g. the '
         'authors\' released split) instead of computing the folds')
-    add_num_folds_argument(parser, 'number of subject-independent folds')
     parser.add_argument(
         '--i2cnn',
         action='store_true',

@@ -15,8 +15,7 @@ import argparse
 import sys
 from typing import Optional, Sequence
 
-from mmfmpn.datasets.converters.cli import (add_landmarks_argument, add_num_folds_argument,
-                                            converter_parser, run_conversion)
+from mmfmpn.datasets.converters.cli import converter_parser, run_conversion
 from mmfmpn.datasets.converters.jaffe import FOLD_PROTOCOLS, JAFFE_CROP_SIZE, prepare_jaffe
 
 
@@ -26,15 +25,15 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         'the fold files train_ids_K.csv / test_ids_K.csv.',
         'jaffe_dir',
         'folder of the JAFFE images, KA.AN1.39.tiff ...',
+        landmarks_key='KA.AN1.39.tiff',
+        folds='folds of --folds random',
         crop_size=JAFFE_CROP_SIZE)
-    add_landmarks_argument(parser, 'KA.AN1.39.tiff')
     parser.add_argument(
         '--folds',
         choices=FOLD_PROTOCOLS,
         default='poser',
         help='poser: leave one poser out (10 folds, subject-independent); random: '
         '--num-folds random folds stratified by class (default: %(default)s)')
-    add_num_folds_argument(parser, 'folds of --folds random')
     parser.add_argument(
         '--seed', type=int, default=0, help='seed of --folds random (default: %(default)s)')
     return parser.parse_args(argv)

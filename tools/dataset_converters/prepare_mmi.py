@@ -8,8 +8,7 @@ import sys
 from typing import Optional, Sequence
 
 from mmfmpn.datasets.converters import prepare_mmi
-from mmfmpn.datasets.converters.cli import (add_landmarks_argument, add_num_folds_argument,
-                                            converter_parser, run_conversion)
+from mmfmpn.datasets.converters.cli import converter_parser, run_conversion
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -17,10 +16,11 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         'Align the frontal, emotion-labelled MMI videos to 70x70 and write the project layout '
         '(imgs/, neutral/, annotations.csv, train_ids_K.csv, test_ids_K.csv): three frames '
         'around the middle of each video are samples, its first frame the neutral face.',
-        'mmi_root', 'the MMI download, holding Sessions/<n>/session.xml')
-    add_landmarks_argument(parser, 'Sessions/2/S001-002.avi#45',
-                           'Needed for frame 0 and the three middle frames of each video. ')
-    add_num_folds_argument(parser)
+        'mmi_root',
+        'the MMI download, holding Sessions/<n>/session.xml',
+        landmarks_key='Sessions/2/S001-002.avi#45',
+        landmarks_needed='Needed for frame 0 and the three middle frames of each video. ',
+        folds='subject-independent folds')
     return parser.parse_args(argv)
 
 

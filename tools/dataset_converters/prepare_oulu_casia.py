@@ -8,16 +8,19 @@ import sys
 from typing import Optional, Sequence
 
 from mmfmpn.datasets.converters import prepare_oulu_casia
-from mmfmpn.datasets.converters.cli import (add_landmarks_argument, add_num_folds_argument,
-                                            converter_parser, run_conversion)
+from mmfmpn.datasets.converters.cli import converter_parser, run_conversion
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = converter_parser(
         'Align Oulu-CASIA faces to 70x70 and write the project layout (imgs/, neutral/, '
         'annotations.csv, train_ids_K.csv, test_ids_K.csv): the last 3 frames of each '
-        'sequence are samples, its first frame the neutral face.', 'oulu_root',
-        'the distribution\'s OriginalImg folder, holding VL/Strong/P001/Anger/')
+        'sequence are samples, its first frame the neutral face.',
+        'oulu_root',
+        'the distribution\'s OriginalImg folder, holding VL/Strong/P001/Anger/',
+        landmarks_key='VL/Strong/P001/Anger/000.jpeg',
+        landmarks_needed='Needed for the first and the last 3 frames of each sequence. ',
+        folds='subject-independent folds')
     parser.add_argument(
         '--camera',
         choices=('VL', 'NI'),
@@ -28,9 +31,6 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         choices=('Strong', 'Weak', 'Dark'),
         default='Strong',
         help='lighting condition (default: %(default)s)')
-    add_landmarks_argument(parser, 'VL/Strong/P001/Anger/000.jpeg',
-                           'Needed for the first and the last 3 frames of each sequence. ')
-    add_num_folds_argument(parser)
     return parser.parse_args(argv)
 
 

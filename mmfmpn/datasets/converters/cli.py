@@ -23,29 +23,51 @@ EXIT_ERROR = 2
 def converter_parser(description: str,
                      source: str,
                      source_help: str,
+                     landmarks_key: Optional[str] = None,
+                     landmarks_needed: str = '',
+                     folds: Optional[str] = None,
                      crop_size: Optional[int] = ALIGNED_FACE_SIZE,
                      samples: str = 'samples') -> argparse.ArgumentParser:
-    """A converter's parser: the raw dataset, ``out`` and the options every converter shares.
+    """A converter's parser: the raw dataset, ``out`` and the options converters share.
 
-    The shared options (``--crop-size``, ``--skip-bad``, ``--overwrite``) form their own
-    group, listed by ``--help`` after the dataset's own options, which the tool adds.
+    Each argument parses to the name of the converter's parameter it is passed to (see
+    :func:`run_conversion`). The options every converter takes (``--crop-size``,
+    ``--skip-bad``, ``--overwrite``) form their own group, which ``--help`` lists after the
+    others; the tool adds its dataset's own options to the returned parser.
 
     Args:
         description (str): What the tool does, for ``--help``.
-        source (str): Name of the raw-dataset argument, e.g. ``'mmi_root'``: the name of the
-            converter's parameter it is passed to.
+        source (str): Name of the raw-dataset argument, e.g. ``'mmi_root'``.
         source_help (str): Its help text.
+        landmarks_key (str, optional): A row key of the dataset's landmarks file, e.g.
+            ``'KA.AN1.39.tiff'``, for ``--landmarks FILE`` (parsed to ``landmarks_file``;
+            format: :data:`~.common.LANDMARKS_FILE_FORMAT`); None: no ``--landmarks``.
+        landmarks_needed (str): Which frames need landmarks, a sentence ending in ``'. '``;
+            empty when every image does. Defaults to ''.
+        folds (str, optional): What ``--num-folds`` counts, for its help text, e.g.
+            ``'subject-independent folds'``; None: no ``--num-folds``.
         crop_size (int, optional): Default of ``--crop-size``; None leaves the option out
             (a converter whose crop is fixed). Defaults to 70 (:data:`ALIGNED_FACE_SIZE`).
         samples (str): What ``--skip-bad`` leaves out, e.g. ``'labelled sequences'``.
             Defaults to ``'samples'``.
 
     Returns:
-        argparse.ArgumentParser: Both positional arguments parse to :class:`~pathlib.Path`.
+        argparse.ArgumentParser: Paths parse to :class:`~pathlib.Path`.
     """
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument(source, type=Path, help=source_help)
     parser.add_argument('out', type=Path, help='output folder')
+    if landmarks_key is not None:
+        parser.add_argument(
+            '--landmarks',
+            type=Path,
+            dest='landmarks_file',
+            metavar='LANDMARKS',
+            help=f'landmarks file: {LANDMARKS_FILE_FORMAT}, e.g. "{landmarks_key},x1,y1,...". '
+            f'{landmarks_needed}Default: detect five points with MTCNN')
+    if folds is not None:
+        parser.add_argument(
+            '--num-folds', type=int, default=10, help=f'{folds} (default: %(default)s)')
     shared = parser.add_argument_group('options of every converter')
     if crop_size is not None:
         shared.add_argument(
@@ -65,39 +87,6 @@ def converter_parser(description: str,
         help='replace a non-empty OUT as a whole, once the new dataset is complete '
         '(its masks too: they were built for the old folds)')
     return parser
-
-
-def add_landmarks_argument(parser: argparse.ArgumentParser,
-                           example_key: str,
-                           frames: str = '') -> None:
-    """Add ``--landmarks FILE`` (format: :data:`~.common.LANDMARKS_FILE_FORMAT`), parsed to
-    ``landmarks_file``.
-
-    Args:
-        parser (argparse.ArgumentParser): The converter's parser.
-        example_key (str): A row key of this dataset, e.g. ``'KA.AN1.39.tiff'``.
-        frames (str): Which frames need landmarks, a sentence ending in ``'. '``; empty
-            when every image does. Defaults to ''.
-    """
-    parser.add_argument(
-        '--landmarks',
-        type=Path,
-        dest='landmarks_file',
-        metavar='LANDMARKS',
-        help=f'landmarks file: {LANDMARKS_FILE_FORMAT}, e.g. "{example_key},x1,y1,...". '
-        f'{frames}Default: detect five points with MTCNN')
-
-
-def add_num_folds_argument(parser: argparse.ArgumentParser,
-                           what: str = 'subject-independent folds') -> None:
-    """Add ``--num-folds`` (default 10).
-
-    Args:
-        parser (argparse.ArgumentParser): The converter's parser.
-        what (str): What the folds are, for the help text. Defaults to
-            ``'subject-independent folds'``.
-    """
-    parser.add_argument('--num-folds', type=int, default=10, help=f'{what} (default: %(default)s)')
 
 
 def run_conversion(convert: Callable[..., Conversion], args: argparse.Namespace) -> int:
