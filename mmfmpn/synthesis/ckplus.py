@@ -19,7 +19,8 @@ import shutil
 from contextlib import nullcontext
 from pathlib import Path
 from types import MappingProxyType
-from typing import Dict, List, Mapping, NamedTuple, Optional
+from typing import (Callable, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional,
+                    Sequence, Tuple, TypeVar)
 
 import cv2
 import numpy as np
@@ -57,6 +58,8 @@ _MAX_SUBJECT_NUMBER = 999
 _PNG_PARAMS = (cv2.IMWRITE_PNG_COMPRESSION, 1, cv2.IMWRITE_PNG_STRATEGY,
                cv2.IMWRITE_PNG_STRATEGY_HUFFMAN_ONLY, cv2.IMWRITE_PNG_FILTER,
                cv2.IMWRITE_PNG_FILTER_UP)
+#: A sequence plan, as :func:`write_sequences` passes it on.
+Plan = TypeVar('Plan')
 
 # Independent random streams (first key after the seed).
 _STREAM_SUBJECT_NUMBERS, _STREAM_SUBJECT, _STREAM_SEQUENCE = 0, 1, 2
@@ -209,34 +212,86 @@ def write_sequence(plan: SequencePlan, out_dir: Path) -> int:
         light_gradient_y=rng.uniform(-0.03, 0.03))
     noise = SensorNoise(rng)
 
-    relative = Path(plan.subject) / plan.number
+    def frames() -> Iterator[Tuple[np.ndarray, np.ndarray]]:
+        # Rendered one at a time as they are written: a sequence is never held whole.
+        for index in range(num_frames):
+            progress = index / (num_frames - 1)
+            intensity = _onset(progress)
+            action_units = {name: value * intensity for name, value in peak_action_units.items()}
+            frame_setup = dataclasses.replace(
+                setup, **{
+                    name: getattr(setup, name) + change * progress
+                    for name, change in drift.items()
+                })
+            yield render_frame(
+                build_face(plan.identity, action_units), frame_setup, noise.next_field())
+
+    code = None if plan.expression is None else CKPLUS_CLASSES.index(plan.expression) + 1
+    return write_ckplus_sequence(out_dir, plan.subject, plan.number, frames(), code, _PNG_PARAMS)
+
+
+def write_ckplus_sequence(out_dir: Path, subject: str, number: str,
+                          frames: Iterable[Tuple[np.ndarray, np.ndarray]],
+                          emotion_code: Optional[int], png_params: Sequence[int]) -> int:
+    """Write one sequence in the CK+ layout: its frames, their landmark files and, when it is
+    labelled, the emotion file of its last frame.
+
+    Args:
+        out_dir (Path): Root of the CK+ tree.
+        subject (str): Subject folder, e.g. ``'S005'``.
+        number (str): Sequence folder, e.g. ``'001'``.
+        frames (Iterable[tuple[np.ndarray, np.ndarray]]): From neutral to peak, each an
+            ``(H, W)`` uint8 gray image and its ``(68, 2)`` landmarks ``(x, y)`` in pixels.
+        emotion_code (int, optional): CK+ code 1-7; None writes no emotion file.
+        png_params (Sequence[int]): ``cv2.imencode`` PNG parameters.
+
+    Returns:
+        int: Number of frames written.
+
+    Raises:
+        RuntimeError: OpenCV cannot encode a frame.
+    """
+    relative = Path(subject) / number
     folders = {name: out_dir / name / relative for name in CKPLUS_FOLDERS}
     for folder in folders.values():
         folder.mkdir(parents=True, exist_ok=True)
-    stem = f'{plan.subject}_{plan.number}_'
-    for index in range(num_frames):
-        progress = index / (num_frames - 1)
-        intensity = _onset(progress)
-        action_units = {name: value * intensity for name, value in peak_action_units.items()}
-        frame_setup = dataclasses.replace(
-            setup, **{
-                name: getattr(setup, name) + change * progress
-                for name, change in drift.items()
-            })
-        image, landmarks = render_frame(
-            build_face(plan.identity, action_units), frame_setup, noise.next_field())
-        frame_name = f'{stem}{index + 1:08d}'
-        ok, png = cv2.imencode('.png', image, _PNG_PARAMS)
+    stem = f'{subject}_{number}_'
+    num_frames = 0
+    for num_frames, (image, landmarks) in enumerate(frames, start=1):
+        frame_name = f'{stem}{num_frames:08d}'
+        ok, png = cv2.imencode('.png', image, png_params)
         if not ok:
             raise RuntimeError(f'cv2 could not encode {frame_name}.png')
         write_bytes_atomic(folders['cohn-kanade-images'] / f'{frame_name}.png', png.tobytes())
         write_bytes_atomic(folders['Landmarks'] / f'{frame_name}_landmarks.txt',
                            format_landmarks(landmarks).encode())
-    if plan.expression is not None:
-        code = CKPLUS_CLASSES.index(plan.expression) + 1
+    if emotion_code is not None:
         write_bytes_atomic(folders['Emotion'] / f'{stem}{num_frames:08d}_emotion.txt',
-                           format_emotion(code).encode())
+                           format_emotion(emotion_code).encode())
     return num_frames
+
+
+def write_sequences(write: Callable[[Plan], int], plans: Sequence[Plan], num_workers: int,
+                    show_progress: bool) -> int:
+    """Render and write every sequence, in parallel processes when asked.
+
+    Args:
+        write (Callable[[Plan], int]): One plan -> frames written; picklable when
+            ``num_workers > 1``.
+        plans (Sequence): The sequence plans.
+        num_workers (int): Processes; 1 renders in this process.
+        show_progress (bool): Show a progress bar over the sequences.
+
+    Returns:
+        int: Frames written in all.
+    """
+    with (multiprocessing.Pool(num_workers) if num_workers > 1 else nullcontext()) as pool:
+        return sum(
+            track_progress(
+                pool.imap(write, plans) if pool else map(write, plans),
+                f'Rendering {len(plans)} sequences',
+                total=len(plans),
+                enabled=show_progress))
 
 
 def prepare_out_dir(out_dir: Path, overwrite: bool) -> None:
@@ -291,15 +346,8 @@ def generate_synthetic_ckplus(out_dir: str,
         plan for number in subject_numbers(num_subjects, seed)
         for plan in plan_subject(seed, number)
     ]
-    write = functools.partial(write_sequence, out_dir=root)
-    frames = 0
-    with (multiprocessing.Pool(num_workers) if num_workers > 1 else nullcontext()) as pool:
-        for num_frames in track_progress(
-                pool.imap(write, plans) if pool else map(write, plans),
-                f'Rendering {len(plans)} sequences',
-                total=len(plans),
-                enabled=show_progress):
-            frames += num_frames
+    frames = write_sequences(
+        functools.partial(write_sequence, out_dir=root), plans, num_workers, show_progress)
 
     class_counts = {name: sum(plan.expression == name for plan in plans) for name in CKPLUS_CLASSES}
     return dict(

@@ -15,8 +15,6 @@ it unchanged. Frames are ``crop_size`` square gray PNGs.
 """
 import functools
 import json
-import multiprocessing
-from contextlib import nullcontext
 from pathlib import Path
 from typing import List, NamedTuple, Optional, Union
 
@@ -25,9 +23,7 @@ import numpy as np
 
 from mmfmpn.datasets.categories import CKPLUS_CLASSES
 from mmfmpn.masks.image_io import read_gray_image
-from mmfmpn.utils.file_io import write_bytes_atomic
-from mmfmpn.utils.progress import track_progress
-from ..ckplus import CKPLUS_FOLDERS, format_emotion, format_landmarks, prepare_out_dir
+from ..ckplus import prepare_out_dir, write_ckplus_sequence, write_sequences
 from ..face_model import sample_expression_action_units
 from .expression_transfer import interocular_distance, landmark_motion, warp_to_landmarks
 from .photo_rendering import crease_shading, lighting_field, mouth_opening, render_mouth_interior
@@ -259,22 +255,9 @@ def write_sequence(plan: SequencePlan, out_dir: Path) -> int:
     Returns:
         int: Number of frames written.
     """
-    subject, number = f'S{plan.subject_number:03d}', f'{plan.sequence_number:03d}'
-    folders = {name: out_dir / name / subject / number for name in CKPLUS_FOLDERS}
-    stem = f'{subject}_{number}_'
-    frames = render_sequence_frames(plan)
-    for index, (image, landmarks) in enumerate(frames):
-        frame_name = f'{stem}{index + 1:08d}'
-        ok, png = cv2.imencode('.png', image, _PNG_PARAMS)
-        if not ok:
-            raise RuntimeError(f'cv2 could not encode {frame_name}.png')
-        write_bytes_atomic(folders['cohn-kanade-images'] / f'{frame_name}.png', png.tobytes())
-        write_bytes_atomic(folders['Landmarks'] / f'{frame_name}_landmarks.txt',
-                           format_landmarks(landmarks).encode())
-    code = CKPLUS_CLASSES.index(plan.label) + 1
-    write_bytes_atomic(folders['Emotion'] / f'{stem}{len(frames):08d}_emotion.txt',
-                       format_emotion(code).encode())
-    return len(frames)
+    return write_ckplus_sequence(out_dir, f'S{plan.subject_number:03d}',
+                                 f'{plan.sequence_number:03d}', render_sequence_frames(plan),
+                                 CKPLUS_CLASSES.index(plan.label) + 1, _PNG_PARAMS)
 
 
 def generate_real_face_ckplus(out_dir: str,
@@ -309,15 +292,8 @@ def generate_real_face_ckplus(out_dir: str,
     plans = plan_sequences(faces, seed)
     root = Path(out_dir)
     prepare_out_dir(root, overwrite)
-    write = functools.partial(write_sequence, out_dir=root)
-    frames = 0
-    with (multiprocessing.Pool(num_workers) if num_workers > 1 else nullcontext()) as pool:
-        for num_frames in track_progress(
-                pool.imap(write, plans) if pool else map(write, plans),
-                f'Rendering {len(plans)} sequences',
-                total=len(plans),
-                enabled=show_progress):
-            frames += num_frames
+    frames = write_sequences(
+        functools.partial(write_sequence, out_dir=root), plans, num_workers, show_progress)
     return dict(
         subjects=len(faces),
         sequences=len(plans),
