@@ -56,8 +56,10 @@ def test_test_tool_writes_json_predictions(trained):
     data_root, work_dir, _ = trained
     out = work_dir / 'preds.json'
     log = run_tool('tools/test.py', TINY_CONFIG, str(work_dir / 'epoch_3.pth'), '--data-root',
-                   str(data_root), '--work-dir', str(work_dir), '--fold', '1', '--out', str(out))
+                   str(data_root), '--work-dir', str(work_dir), '--fold', '1', '--out', str(out),
+                   '--show-dir', str(work_dir / 'shown'))
     assert 'accuracy/top1' in log and 'motion_mask/mse' in log
+    assert len(list((work_dir / 'shown').glob('*.png'))) == 2 * 7 * 3  # one figure a face
     result = json.loads(out.read_text())
     assert result['classes'][4] == 'happy'
     assert len(result['predictions']) == 2 * 7 * 3  # fold 1: 2 subjects
