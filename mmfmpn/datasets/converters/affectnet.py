@@ -25,6 +25,7 @@ Output (see :mod:`.common`)::
 """
 import csv
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
@@ -33,8 +34,8 @@ import numpy as np
 from mmfmpn.masks.alignment import ALIGNED_FACE_SIZE
 from ..annotation_file import FERAnnotation
 from ..categories import AFFECTNET7_CLASSES
-from .common import (BadSampleError, Conversion, align_sample, check_bad_samples, check_face_box,
-                     convert_all, parse_point_values, read_image, staged_output_folder, write_face,
+from .common import (BadSampleError, Conversion, align_sample, check_face_box, convert_all,
+                     parse_point_values, read_image, staged_output_folder, write_face,
                      write_index_files)
 
 #: The columns of training.csv / validation.csv in release order.
@@ -212,6 +213,16 @@ def convert_row(row: AffectNetRow, images_dir: Path, out: Path,
     ]
 
 
+def _split_files(annotations: Sequence[FERAnnotation],
+                 split_of_output: Dict[str, str]) -> Dict[str, List[str]]:
+    """``train_ids.csv``, ``val_ids.csv`` and ``test_ids.csv`` of the converted images."""
+    split_files = {f'{split}_ids.csv': [] for split in ('train', 'val', 'test')}
+    for item in annotations:
+        name = Path(item.image).name
+        split_files[f'{split_of_output[name]}_ids.csv'].append(name)
+    return split_files
+
+
 def prepare_affectnet(out: Path,
                       train_csv: Path,
                       val_csv: Path,
@@ -284,12 +295,8 @@ def prepare_affectnet(out: Path,
             description=f'Aligning {len(rows)} images',
             show_progress=show_progress)
         bad.update(bad_images)
-        check_bad_samples(bad, skip_bad, 'row')
-        split_files = {f'{split}_ids.csv': [] for split in ('train', 'val', 'test')}
-        for item in annotations:
-            name = Path(item.image).name
-            split_files[f'{split_of_output[name]}_ids.csv'].append(name)
-        write_index_files(building, annotations, split_files, bad)
+        split_files = write_index_files(building, annotations, bad, skip_bad, 'row',
+                                        partial(_split_files, split_of_output=split_of_output))
     notes = [
         f'{path}: dropped ' +
         (', '.join(f'{count} {reason}' for reason, count in sorted(dropped.items())) or 'nothing') +

@@ -37,6 +37,7 @@ from mmfmpn.masks.landmarks import five_alignment_points
 from mmfmpn.utils.file_io import atomic_output_folder, write_text_atomic
 from mmfmpn.utils.progress import track_progress
 from ..annotation_file import FERAnnotation, annotations_csv_text
+from ..folds import subject_fold_split_files
 
 #: File suffixes read as images.
 IMAGE_SUFFIXES = ('.jpeg', '.jpg', '.png', '.bmp', '.tif', '.tiff')
@@ -421,28 +422,61 @@ def staged_output_folder(out: Path, overwrite: bool, inputs: Sequence[Path] = ()
         yield building
 
 
-def write_index_files(out: Path, annotations: Sequence[FERAnnotation],
-                      split_files: Dict[str, List[str]], bad: Dict[str, str]) -> None:
-    """Write ``annotations.csv``, the split files and (when samples were left out)
-    ``skipped.txt``.
+def subject_folds(annotations: Sequence[FERAnnotation], num_folds: int) -> Dict[str, List[str]]:
+    """Subject-independent split files of converted samples.
+
+    Args:
+        annotations (Sequence[FERAnnotation]): The converted rows.
+        num_folds (int): Number of folds.
+
+    Returns:
+        dict[str, list[str]]: Split file name -> image file names
+        (:func:`~mmfmpn.datasets.folds.subject_fold_split_files`).
+    """
+    return subject_fold_split_files({Path(item.image).name: item.subject
+                                     for item in annotations}, num_folds)
+
+
+def write_index_files(
+    out: Path,
+    annotations: Sequence[FERAnnotation],
+    bad: Dict[str, str],
+    skip_bad: bool,
+    what: str,
+    split_files_of: Callable[[Sequence[FERAnnotation]], Dict[str,
+                                                             List[str]]] = lambda annotations: {}
+) -> None:
+    """Finish a converted dataset: stop on bad samples, then write ``annotations.csv``, the
+    split files and (when samples were left out) ``skipped.txt``.
 
     Args:
         out (Path): The folder being built.
         annotations (Sequence[FERAnnotation]): The converted rows.
-        split_files (dict[str, list[str]]): Split file name -> image file names.
-        bad (dict[str, str]): Skipped unit name -> reason.
+        bad (dict[str, str]): Bad unit name -> reason.
+        skip_bad (bool): Leave the bad units out (listed in ``skipped.txt``) instead of
+            stopping (:func:`check_bad_samples`).
+        what (str): What a unit is (``'sequence'``, ``'image'``), for the messages.
+        split_files_of (Callable): Makes the split files (file name -> image file names)
+            of the converted rows; called only when there are some. Defaults to none.
+
+    Returns:
+        dict[str, list[str]]: The split files written.
 
     Raises:
-        ConversionError: No sample was converted.
+        ConversionError: Bad units without ``skip_bad``, or no unit converted.
+        ValueError: ``split_files_of`` cannot make the splits (e.g. too few subjects).
     """
+    check_bad_samples(bad, skip_bad, what)
     if not annotations:
         raise ConversionError('no sample was converted; check the input folder', bad)
+    split_files = split_files_of(annotations)
     for file_name, names in split_files.items():
         write_text_atomic(out / file_name, ''.join(f'{name}\n' for name in names))
     write_text_atomic(out / 'annotations.csv', annotations_csv_text(annotations))
     if bad:
         write_text_atomic(out / 'skipped.txt',
                           ''.join(f'{key}\t{reason}\n' for key, reason in sorted(bad.items())))
+    return split_files
 
 
 @dataclass

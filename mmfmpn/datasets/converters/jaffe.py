@@ -9,6 +9,7 @@ Input: one folder of ``POSER.CODE<take>.<id>.tiff`` images (``KA.AN1.39.tiff``; 
                                       aligned face, what FacePatches cuts by)
     OUT/train_ids_K.csv, test_ids_K.csv   folds: leave one poser out (10), or random k-fold
 """
+from functools import partial
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -20,8 +21,8 @@ from ..annotation_file import FERAnnotation
 from ..categories import NEUTRAL7_CLASSES
 from ..folds import subject_fold_split_files
 from ..jaffe import parse_jaffe_name
-from .common import (BadSampleError, Conversion, LandmarkSource, align_sample, check_bad_samples,
-                     convert_all, landmark_source, read_image, staged_output_folder, write_face,
+from .common import (BadSampleError, Conversion, LandmarkSource, align_sample, convert_all,
+                     landmark_source, read_image, staged_output_folder, write_face,
                      write_index_files)
 
 #: Aligned face side for I2CNN: room around the face for its largest patches.
@@ -199,9 +200,9 @@ def prepare_jaffe(jaffe_dir: Path,
             key_of=lambda path: path.name,
             description=f'Aligning {len(images)} images',
             show_progress=show_progress)
-        check_bad_samples(bad, skip_bad, 'image')
-        split_files = jaffe_split_files(annotations, folds, num_folds, seed) if annotations else {}
-        write_index_files(building, annotations, split_files, bad)
+        split_files = write_index_files(
+            building, annotations, bad, skip_bad, 'image',
+            partial(jaffe_split_files, protocol=folds, num_folds=num_folds, seed=seed))
     notes = [
         f'Read {len(images)} images of {len({item.subject for item in annotations})} '
         f'posers from {jaffe_dir}; folds: '

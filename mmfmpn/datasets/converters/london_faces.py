@@ -26,8 +26,8 @@ from typing import List, Optional
 
 from mmfmpn.masks.alignment import ALIGNED_FACE_SIZE
 from ..annotation_file import FERAnnotation
-from .common import (Conversion, DetectedLandmarks, LandmarkSource, align_sample, check_bad_samples,
-                     convert_all, read_image, staged_output_folder, write_face, write_index_files)
+from .common import (Conversion, DetectedLandmarks, LandmarkSource, align_sample, convert_all,
+                     read_image, staged_output_folder, write_face, write_index_files)
 
 #: The class of the smiling photos.
 SMILE_CLASS = 'happy'
@@ -136,6 +136,5 @@ def prepare_london_faces(london_root: Path,
             key_of=lambda person: str(person['subject']),
             description=f'Aligning {len(people)} neutral/smiling pairs',
             show_progress=show_progress)
-        check_bad_samples(bad, skip_bad, 'person')
-        write_index_files(building, annotations, {}, bad)
+        write_index_files(building, annotations, bad, skip_bad, 'person')
     return Conversion(out, annotations, (SMILE_CLASS, ), {}, bad)

@@ -24,6 +24,7 @@ The videos come without landmarks: pass them with ``--landmarks FILE`` (keys suc
 import re
 import xml.etree.ElementTree as ElementTree
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from typing import List, NamedTuple, Optional, Sequence, Tuple
 
@@ -33,9 +34,8 @@ import numpy as np
 from mmfmpn.masks.alignment import ALIGNED_FACE_SIZE
 from ..annotation_file import FERAnnotation
 from ..categories import BASIC6_CLASSES
-from ..folds import subject_fold_split_files
-from .common import (BadSampleError, Conversion, LandmarkSource, align_sample, check_bad_samples,
-                     convert_all, landmark_source, staged_output_folder, write_face,
+from .common import (BadSampleError, Conversion, LandmarkSource, align_sample, convert_all,
+                     landmark_source, staged_output_folder, subject_folds, write_face,
                      write_index_files)
 
 #: The MMI Emotion metatag values of the six basic expressions (value - 1 = index).
@@ -289,11 +289,8 @@ def prepare_mmi(mmi_root: Path,
             description=f'Aligning {len(sessions)} frontal labelled videos',
             show_progress=show_progress)
         bad.update(bad_videos)
-        check_bad_samples(bad, skip_bad, 'session')
-        split_files = subject_fold_split_files(
-            {Path(item.image).name: item.subject
-             for item in annotations}, num_folds) if annotations else {}
-        write_index_files(building, annotations, split_files, bad)
+        split_files = write_index_files(building, annotations, bad, skip_bad, 'session',
+                                        partial(subject_folds, num_folds=num_folds))
     notes = [
         f'Read {len(folders)} session folders from {sessions_dir}: '
         f'{len(sessions)} frontal labelled videos' +

@@ -18,16 +18,16 @@ The faces come without landmarks. Pass them with ``--landmarks FILE`` (keys such
 (OpenCV 5 has no Haar cascades).
 """
 import re
+from functools import partial
 from pathlib import Path
 from typing import List, NamedTuple, Optional, Tuple
 
 from mmfmpn.masks.alignment import ALIGNED_FACE_SIZE
 from ..annotation_file import FERAnnotation
 from ..categories import BASIC6_CLASSES
-from ..folds import subject_fold_split_files
 from .common import (IMAGE_SUFFIXES, BadSampleError, Conversion, LandmarkSource, align_sample,
-                     check_bad_samples, convert_all, landmark_source, read_image,
-                     staged_output_folder, write_face, write_index_files)
+                     convert_all, landmark_source, read_image, staged_output_folder, subject_folds,
+                     write_face, write_index_files)
 
 #: Expression folder -> class name in :data:`BASIC6_CLASSES`.
 EXPRESSION_FOLDERS = {
@@ -201,11 +201,8 @@ def prepare_oulu_casia(oulu_root: Path,
             key_of=lambda sequence: str(sequence.folder.relative_to(oulu_root)),
             description=f'Aligning {len(sequences)} sequences',
             show_progress=show_progress)
-        check_bad_samples(bad, skip_bad, 'sequence')
-        split_files = subject_fold_split_files(
-            {Path(item.image).name: item.subject
-             for item in annotations}, num_folds) if annotations else {}
-        write_index_files(building, annotations, split_files, bad)
+        split_files = write_index_files(building, annotations, bad, skip_bad, 'sequence',
+                                        partial(subject_folds, num_folds=num_folds))
     notes = [
         f'Read {len(sequences)} sequence folders from {light_dir}; converted '
         f'{len({item.sequence for item in annotations})} sequences of '
