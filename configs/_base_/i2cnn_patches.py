@@ -27,3 +27,39 @@ i2cnn_patch_size = 256
 i2cnn_crop_size = 227
 # I2CNN-60's ten regions.
 i2cnn_regions = i2cnn_global_regions + i2cnn_local_regions
+
+# The patches of each variant: I2CNN-1 the whole face, I2CNN-5 the five local regions
+# (one scale, no flips), I2CNN-60 the ten regions at three scales and flipped; and the
+# variant's pipelines (a random crop in training, the centre crop in testing). A variant
+# config picks its pipelines, e.g. `_base_.i2cnn_pipelines.i2cnn5.train`.
+i2cnn_patches = dict(
+    i2cnn1=dict(
+        type='FacePatches',
+        regions=[i2cnn_face_region],
+        patch_size=i2cnn_patch_size,
+        crop_size=i2cnn_crop_size),
+    i2cnn5=dict(
+        type='FacePatches',
+        regions=i2cnn_local_regions,
+        patch_size=i2cnn_patch_size,
+        crop_size=i2cnn_crop_size),
+    i2cnn60=dict(
+        type='FacePatches',
+        regions=i2cnn_regions,
+        scales=i2cnn_scales,
+        flip=True,
+        patch_size=i2cnn_patch_size,
+        crop_size=i2cnn_crop_size))
+i2cnn_pipelines = {
+    variant:
+    dict(
+        train=[
+            dict(type='LoadImageFromFile'),
+            dict(patches, random_crop=True),
+            dict(type='PackInputs'),
+        ],
+        test=[dict(type='LoadImageFromFile'), patches,
+              dict(type='PackInputs')],
+    )
+    for variant, patches in i2cnn_patches.items()
+}

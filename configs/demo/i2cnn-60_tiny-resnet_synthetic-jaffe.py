@@ -5,7 +5,7 @@
 #   python tools/dataset_converters/make_synthetic_jaffe.py work_dirs/demo/jaffe_raw
 #   python tools/dataset_converters/prepare_jaffe.py work_dirs/demo/jaffe_raw \
 #       work_dirs/demo/jaffe --landmarks work_dirs/demo/jaffe_raw/landmarks.csv
-_base_ = ['../i2cnn/i2cnn-60_alexnet_jaffe.py']
+_base_ = ['../i2cnn/i2cnn-60_resnet18_jaffe.py']
 
 data_root = 'work_dirs/demo/jaffe'
 num_epochs = 12
@@ -21,39 +21,24 @@ model = dict(
         strides=(1, 2, 2),
         dilations=(1, 1, 1),
         out_indices=(2, )),
-    neck=dict(_delete_=True, type='GlobalAveragePooling'),
-    head=dict(
-        _delete_=True,
-        type='LinearClsHead',
-        num_classes=7,
-        in_channels=32,
-        loss=dict(type='CrossEntropyLoss', loss_weight=1.0),
-        topk=(1, )))
+    head=dict(in_channels=32))
 
-patches = dict(
-    type='FacePatches',
-    regions={{_base_.i2cnn_regions}},
-    scales={{_base_.i2cnn_scales}},
-    flip=True,
-    patch_size=32,
-    crop_size=28)
+# Every variant's patches at demo scale: 32 px, cropped to 28 (i2cnn-{1,5}_* pick theirs).
+i2cnn_pipelines = {
+    variant: {
+        split: [
+            dict(step, patch_size=32, crop_size=28) if step.type == 'FacePatches' else step
+            for step in pipeline
+        ]
+        for split, pipeline in pipelines.items()
+    }
+    for variant, pipelines in _base_.i2cnn_pipelines.items()
+}
 loader = dict(num_workers=0, persistent_workers=False)
 train_dataloader = dict(
-    loader,
-    dataset=dict(
-        data_root=data_root,
-        pipeline=[
-            dict(type='LoadImageFromFile'),
-            dict(patches, random_crop=True),
-            dict(type='PackInputs')
-        ]))
-val_dataloader = dict(
-    loader,
-    dataset=dict(
-        data_root=data_root,
-        pipeline=[dict(type='LoadImageFromFile'), patches,
-                  dict(type='PackInputs')]))
-test_dataloader = val_dataloader
+    loader, dataset=dict(data_root=data_root, pipeline=i2cnn_pipelines['i2cnn60']['train']))
+val_dataloader = test_dataloader = dict(
+    loader, dataset=dict(data_root=data_root, pipeline=i2cnn_pipelines['i2cnn60']['test']))
 optim_wrapper = dict(optimizer=dict(_delete_=True, type='Adam', lr=1e-3))
 param_scheduler = dict(milestones=[9])
 train_cfg = dict(max_epochs=num_epochs, val_interval=num_epochs)

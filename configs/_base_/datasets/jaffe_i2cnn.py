@@ -7,23 +7,8 @@ dataset_type = 'JAFFEDataset'
 data_root = 'data/jaffe'
 fold = 0
 
-i2cnn60_patches = dict(
-    type='FacePatches',
-    regions={{_base_.i2cnn_regions}},
-    scales={{_base_.i2cnn_scales}},
-    flip=True,
-    patch_size={{_base_.i2cnn_patch_size}},
-    crop_size={{_base_.i2cnn_crop_size}})
-train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(i2cnn60_patches, random_crop=True),
-    dict(type='PackInputs'),
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    i2cnn60_patches,
-    dict(type='PackInputs'),
-]
+train_pipeline = _base_.i2cnn_pipelines.i2cnn60.train
+test_pipeline = _base_.i2cnn_pipelines.i2cnn60.test
 
 train_dataloader = dict(
     batch_size=8,  # faces; 480 patches
@@ -33,16 +18,13 @@ train_dataloader = dict(
     collate_fn=dict(type='default_collate'),
     dataset=dict(
         type=dataset_type, data_root=data_root, fold=fold, split='train', pipeline=train_pipeline))
-# No validation split in the protocol: "val" is the fold's test faces, scored by the
-# CNN alone (mean patch score); the fold's result is the SVM's (svm_stage).
+# No validation split in the protocol: "val" is the fold's test faces (the training
+# loader's settings, unshuffled), scored by the CNN alone (mean patch score); the fold's
+# result is the SVM's (svm_stage).
 val_dataloader = dict(
-    batch_size=8,
-    num_workers=2,
-    persistent_workers=True,
+    train_dataloader,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    collate_fn=dict(type='default_collate'),
-    dataset=dict(
-        type=dataset_type, data_root=data_root, fold=fold, split='test', pipeline=test_pipeline))
+    dataset=dict(train_dataloader['dataset'], split='test', pipeline=test_pipeline))
 val_evaluator = dict(type='Accuracy', topk=(1, ))
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator
