@@ -1,10 +1,9 @@
-# FMPN with VGG-16 (BN) as the classifier network; global pooling + a linear
-# head instead of VGG's 224-px-only fully connected classifier.
-_base_ = ['./fmpn_inceptionv3_ckplus.py', '../_base_/models/linear_head.py']
+# FMPN with VGG-16 (BN) in place of ResNet-50: the same pooled linear head over
+# VGG's 512 channels instead of its 224-px-only fully connected classifier.
+_base_ = ['./fmpn_resnet50_ckplus.py']
 
 model = dict(
-    neck=dict(_delete_=True, type='GlobalAveragePooling'),
-    head=dict(_delete_=True, **_base_.linear_head, in_channels=512),
+    head=dict(in_channels=512),
     backbone=dict(
         _delete_=True,
         type='VGG',
