@@ -2,10 +2,7 @@
 # neutral); data as for the 6-class demo.
 _base_ = ['./i2cnn-60_tiny-resnet_synthetic-ckplus6.py']
 
-dataset = dict(
-    ann_file='ckplus7.csv',
-    classes=('neutral', 'anger', 'disgust', 'fear', 'happy', 'sadness', 'surprise'))
+dataset = dict(ann_file=_base_.ckplus7_i2cnn.ann_file, classes=_base_.ckplus7_i2cnn.classes)
 train_dataloader = dict(dataset=dataset)
-val_dataloader = dict(dataset=dataset)
-test_dataloader = val_dataloader
+val_dataloader = test_dataloader = dict(dataset=dataset)
 model = dict(head=dict(num_classes=7))

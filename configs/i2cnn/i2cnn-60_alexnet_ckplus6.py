@@ -1,11 +1,6 @@
-# I2CNN-60 on CK+, 6 classes (paper: 98.3 %).
-_base_ = [
-    '../_base_/models/i2cnn_alexnet.py',
-    '../_base_/datasets/ckplus6_i2cnn.py',
-    '../_base_/schedules/i2cnn_sgd.py',
-    '../_base_/fmpn_runtime.py',
-]
+# I2CNN-60 on CK+, 6 classes (paper: 98.3 %): the JAFFE config on CK+'s peak frames.
+_base_ = ['./i2cnn-60_alexnet_jaffe.py', '../_base_/datasets/ckplus_i2cnn.py']
 
-custom_imports = dict(imports=['mmfmpn'], allow_failed_imports=False)
-
+train_dataloader = dict(dataset=_base_.ckplus6_i2cnn)
+val_dataloader = test_dataloader = dict(dataset=_base_.ckplus6_i2cnn)
 model = dict(head=dict(num_classes=6))

@@ -8,6 +8,4 @@ _base_ = [
     '../_base_/fmpn_runtime.py',
 ]
 
-custom_imports = dict(imports=['mmfmpn'], allow_failed_imports=False)
-
 model = dict(head=dict(num_classes=7))

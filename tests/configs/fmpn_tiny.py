@@ -9,22 +9,19 @@ model = dict(
         out_indices=(3, )),
     head=dict(in_channels=64, topk=(1, 5)))
 # The CK+ pipelines at 32 -> 28 px (the broadcaster's transforms).
+tiny_train_geometry = [
+    dict(type='Resize', scale=(32, 32)),
+    dict(type='RandomFiveCrop', crop_size=28),
+    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+]
+tiny_test_geometry = [dict(type='Resize', scale=(32, 32)), dict(type='CenterCrop', crop_size=28)]
 train_pipeline = [
-    dict(
-        step,
-        transforms=[
-            dict(type='Resize', scale=(32, 32)),
-            dict(type='RandomFiveCrop', crop_size=28),
-            dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-        ]) if step.type == 'MotionMaskBroadcaster' else step for step in _base_.train_pipeline
+    dict(step, transforms=tiny_train_geometry) if step.type == 'MotionMaskBroadcaster' else step
+    for step in _base_.train_pipeline
 ]
 test_pipeline = [
-    dict(
-        step,
-        transforms=[
-            dict(type='Resize', scale=(32, 32)),
-            dict(type='CenterCrop', crop_size=28),
-        ]) if step.type == 'MotionMaskBroadcaster' else step for step in _base_.test_pipeline
+    dict(step, transforms=tiny_test_geometry) if step.type == 'MotionMaskBroadcaster' else step
+    for step in _base_.test_pipeline
 ]
 train_dataloader = dict(
     batch_size=8, num_workers=0, persistent_workers=False, dataset=dict(pipeline=train_pipeline))

@@ -1,6 +1,8 @@
 # I2CNN's network: AlexNet shared by all patches of a face (MultiPatchClassifier). FC6 and
 # FC7 (4096, ReLU, dropout 0.5) are the head's hidden layers, so the 4096-d FC7 output is
 # the patch feature that `extract_feat` concatenates for the SVM (`svm_stage`).
+custom_imports = dict(imports=['mmfmpn'], allow_failed_imports=False)
+
 model = dict(
     type='MultiPatchClassifier',
     data_preprocessor=dict(
