@@ -12,18 +12,19 @@ from typing import Callable
 
 
 def ckplus_generator_parser(description: str) -> argparse.ArgumentParser:
-    """A generator's parser with ``out``, ``--workers`` and ``--overwrite``.
+    """A generator's parser with ``out``, ``--seed``, ``--workers`` and ``--overwrite``.
 
     Args:
         description (str): What the tool writes, for ``--help``.
 
     Returns:
-        argparse.ArgumentParser: Help texts show the defaults; the tool adds its own options
-        (e.g. ``--seed``).
+        argparse.ArgumentParser: Help texts show the defaults; the tool adds its own options.
     """
     parser = argparse.ArgumentParser(
         description=description, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument('out', help='output folder (must be empty or new unless --overwrite)')
+    parser.add_argument(
+        '--seed', type=int, default=0, help='random seed; the same seed writes the same files')
     parser.add_argument(
         '--workers',
         type=int,

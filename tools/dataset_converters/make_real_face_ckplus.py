@@ -22,7 +22,6 @@ def parse_args(argv=None) -> argparse.Namespace:
         '--faces',
         default=str(DEFAULT_FACES_DIR),
         help='face folder with faces.json (make_london_face_assets.py)')
-    parser.add_argument('--seed', type=int, default=0, help='random seed')
     return parser.parse_args(argv)
 
 

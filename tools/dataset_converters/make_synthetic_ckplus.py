@@ -32,11 +32,6 @@ def parse_args(argv=None) -> argparse.Namespace:
         default=40,
         help='number of subjects, 3-7 sequences each (40 give about 200 '
         'sequences, 175 of them labelled)')
-    parser.add_argument(
-        '--seed',
-        type=int,
-        default=0,
-        help='random seed; the same seed writes byte-identical files')
     return parser.parse_args(argv)
 
 
