@@ -219,15 +219,13 @@ def run_benchmark(args: argparse.Namespace) -> dict:
         for name, model in models.items()
     }
     options = dict(device=args.device, amp=args.amp, channels_last=args.channels_last)
-    train_steps = {
-        name:
-        make_step(
-            callables[name],
-            batch,
-            **options,
-            optim_wrapper=build_benchmark_optim_wrapper(model, cfg.optim_wrapper, args.device,
-                                                        args.amp))
+    optim_wrappers = {
+        name: build_benchmark_optim_wrapper(model, cfg.optim_wrapper, args.device, args.amp)
         for name, model in models.items()
+    }
+    train_steps = {
+        name: make_step(callables[name], batch, **options, optim_wrapper=optim_wrappers[name])
+        for name in models
     }
     inference_steps = {name: make_step(callables[name], batch, **options) for name in models}
 
@@ -249,59 +247,43 @@ def run_benchmark(args: argparse.Namespace) -> dict:
                 ratios[f'{mode}_step_{clock}_ratio'] = median_ratio(seconds['fmpn'][clock],
                                                                     seconds['bare'][clock])
 
-    return dict(
-        config=args.config,
-        device=args.device,
-        device_name=(torch.cuda.get_device_name()
-                     if args.device == 'cuda' else platform.processor() or platform.machine()),
-        torch_threads=torch.get_num_threads(),
-        torch_version=torch.__version__,
-        batch_size=args.batch_size,
-        input_size=list(input_size),
-        amp=args.amp,
-        channels_last=args.channels_last,
-        compile=args.compile,
-        steps=args.steps,
-        warmup=args.warmup,
-        models=results,
-        **ratios,
-        memory_method=None if args.no_memory else MEMORY_METHODS[args.device])
+    settings = ('config', 'device', 'batch_size', 'amp', 'channels_last', 'compile', 'steps',
+                'warmup')
+    return dict({key: getattr(args, key)
+                 for key in settings},
+                device_name=(torch.cuda.get_device_name() if args.device == 'cuda' else
+                             platform.processor() or platform.machine()),
+                torch_threads=torch.get_num_threads(),
+                torch_version=torch.__version__,
+                input_size=list(input_size),
+                models=results,
+                **ratios,
+                memory_method=None if args.no_memory else MEMORY_METHODS[args.device])
 
 
 def summarize_model(mode: str, seconds: dict, batch_size: int) -> dict:
-    """Median and all step times of one model (and img/s for inference).
-
-    Args:
-        mode (str): ``'train'`` or ``'inference'``.
-        seconds (dict): ``wall`` and ``cpu`` lists from ``time_interleaved``.
-        batch_size (int): Images per step.
-
-    Returns:
-        dict: ``{mode}_step_{clock}_s`` medians, ``{mode}_step_{clock}_s_all``
-        lists and, for inference, ``inference_img_per_s`` (wall clock).
-    """
+    """``{mode}_step_{clock}_s`` medians and ``_s_all`` lists of one model's
+    ``time_interleaved`` seconds, and for inference ``inference_img_per_s``."""
     summary = dict()
     for clock in ('wall', 'cpu'):
         summary[f'{mode}_step_{clock}_s'] = statistics.median(seconds[clock])
         summary[f'{mode}_step_{clock}_s_all'] = seconds[clock]
     if mode == 'inference':
-        summary['inference_img_per_s'] = (batch_size / summary['inference_step_wall_s'])
+        summary['inference_img_per_s'] = batch_size / summary['inference_step_wall_s']
     return summary
 
 
 def print_report(result: dict, console: Console) -> None:
     """Print the timing table."""
-    precision = 'AMP' if result['amp'] else 'fp32'
-    compiled = (f'  compiled ({result["compile"]})' if result.get('compile') else '')
-    title = (f'{result["config"]}  '
-             f'{result["input_size"][0]}x{result["input_size"][1]}  '
-             f'batch {result["batch_size"]}  {result["device"]} '
-             f'({result["torch_threads"]} threads)  {precision}'
-             f'{"  channels-last" if result["channels_last"] else ""}'
-             f'{compiled}  '
-             f'median of {result["steps"]}')
+    settings = [
+        result['config'], '{}x{}'.format(*result['input_size']), f'batch {result["batch_size"]}',
+        f'{result["device"]} ({result["torch_threads"]} threads)',
+        'AMP' if result['amp'] else 'fp32', 'channels-last' if result['channels_last'] else '',
+        f'compiled ({result["compile"]})' if result['compile'] else '',
+        f'median of {result["steps"]}'
+    ]
+    console.print('  '.join(setting for setting in settings if setting))
     fmpn, bare = result['models']['fmpn'], result['models']['bare']
-    console.print(title)
     table = Table()
     for column in ('', 'FMPN', 'bare classifier', 'FMPN / bare'):
         table.add_column(column, justify='right' if column else 'left')
