@@ -208,13 +208,18 @@ def test_expressions_move_their_facs_regions(expression, identity_seed):
     assert all(changes[name] < 1.5 for name in still), changes
 
 
-def test_written_happy_sequence_changes_the_mouth_not_the_forehead(tiny_set):
-    out_dir, _ = tiny_set
-    happy_code = CKPLUS_CLASSES.index('happy') + 1
+def labelled_sequence(out_dir, expression):
+    """``(subject, number)`` of the first written sequence labelled ``expression``."""
+    code = CKPLUS_CLASSES.index(expression) + 1
     emotion_file = next(
         path for path in (out_dir / 'Emotion').rglob('*_emotion.txt')
-        if int(float(path.read_text())) == happy_code)
-    subject, number = emotion_file.parts[-3:-1]
+        if int(float(path.read_text())) == code)
+    return emotion_file.parts[-3:-1]
+
+
+def test_written_happy_sequence_changes_the_mouth_not_the_forehead(tiny_set):
+    out_dir, _ = tiny_set
+    subject, number = labelled_sequence(out_dir, 'happy')
     frames = sorted((out_dir / 'cohn-kanade-images' / subject / number).glob('*.png'))
     neutral, peak = (
         cv2.imread(str(path), cv2.IMREAD_GRAYSCALE) for path in (frames[0], frames[-1]))
@@ -224,11 +229,7 @@ def test_written_happy_sequence_changes_the_mouth_not_the_forehead(tiny_set):
 
 def test_landmarks_follow_the_expression(tiny_set):
     out_dir, _ = tiny_set
-    surprise_code = CKPLUS_CLASSES.index('surprise') + 1
-    emotion_file = next(
-        path for path in (out_dir / 'Emotion').rglob('*_emotion.txt')
-        if int(float(path.read_text())) == surprise_code)
-    subject, number = emotion_file.parts[-3:-1]
+    subject, number = labelled_sequence(out_dir, 'surprise')
     landmark_files = sorted((out_dir / 'Landmarks' / subject / number).iterdir())
     neutral, peak = read_landmarks(landmark_files[0]), read_landmarks(landmark_files[-1])
     # Inner lower lip (66) minus inner upper lip (62): the jaw drop opens the mouth.
