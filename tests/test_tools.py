@@ -114,6 +114,22 @@ def test_distributed_training_on_cpu_with_two_processes(tmp_path):
     assert result.returncode == 0, log[-3000:]
     assert 'Distributed training: True' in log or 'world_size: 2' in log
     assert (tmp_path / 'work' / 'epoch_1.pth').is_file()
+    # Two test processes share the test split; the dump gathers every face once.
+    out = tmp_path / 'preds.json'
+    result = subprocess.run([
+        'bash', 'tools/dist_test.sh', TINY_CONFIG,
+        str(tmp_path / 'work' / 'epoch_1.pth'), '2', '--data-root',
+        str(data_root), '--work-dir',
+        str(tmp_path / 'test'), '--out',
+        str(out)
+    ],
+                            cwd=REPO,
+                            capture_output=True,
+                            text=True,
+                            env=env)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    paths = [record['img_path'] for record in json.loads(out.read_text())['predictions']]
+    assert len(paths) == len(set(paths)) == 2 * 7 * 3  # fold 0: 2 subjects
 
 
 def test_test_tool_refuses_a_checkpoint_that_does_not_match(trained):
