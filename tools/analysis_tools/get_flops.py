@@ -66,13 +66,14 @@ def part_complexity(model_cfg: dict, input_size: Sequence[int]) -> Dict[str, dic
 def complexity_table(complexity: Dict[str, dict]) -> Table:
     """The rows of :func:`part_complexity` as a table, with each part's share."""
     table = Table(title='Parameters and FLOPs per image (a multiply-add is one FLOP)')
-    for column in ('part', 'params (M)', 'GFLOPs', 'share of FLOPs'):
+    for column in ('part', 'params', 'GFLOPs', 'share of FLOPs'):
         table.add_column(column, justify='left' if column == 'part' else 'right')
     total = complexity['fmpn_total']['flops']
     for name, label in PART_LABELS.items():
         part = complexity[name]
-        table.add_row(label, f'{part["params"] / 1e6:.3f}', f'{part["flops"] / 1e9:.3f}',
-                      f'{100 * part["flops"] / total:.1f}%')
+        params = part['params']
+        table.add_row(label, f'{params / 1e6:.3f} M' if params >= 1e4 else str(params),
+                      f'{part["flops"] / 1e9:.3f}', f'{100 * part["flops"] / total:.1f}%')
     return table
 
 
