@@ -24,11 +24,16 @@ model = dict(
     head=dict(in_channels=32))
 
 # Every variant's patches at demo scale: 32 px, cropped to 28 (i2cnn-{1,5}_* pick theirs).
+i2cnn_patch_size, i2cnn_crop_size = 32, 28
+i2cnn_patches = {
+    variant: dict(patches, patch_size=i2cnn_patch_size, crop_size=i2cnn_crop_size)
+    for variant, patches in _base_.i2cnn_patches.items()
+}
 i2cnn_pipelines = {
     variant: {
         split: [
-            dict(step, patch_size=32, crop_size=28) if step.type == 'FacePatches' else step
-            for step in pipeline
+            dict(step, patch_size=i2cnn_patch_size, crop_size=i2cnn_crop_size)
+            if step.type == 'FacePatches' else step for step in pipeline
         ]
         for split, pipeline in pipelines.items()
     }
