@@ -35,7 +35,7 @@ from mmengine.dist import barrier
 from mmfmpn.evaluation.fold_summary import format_fold_table, summarize_folds, write_summary
 from mmfmpn.utils.file_io import write_text_atomic
 from .runner import build_runner
-from .runner_setup import _leaf_datasets, apply_fold, setup_cpu_distributed
+from .runner_setup import _leaf_datasets, load_run_config, setup_cpu_distributed
 
 PREDICTIONS_FILE = 'predictions.json'
 SETTINGS_FILE = 'settings.json'
@@ -150,12 +150,8 @@ def load_config(config_file: str, fold: int, work_dir: Optional[str],
     Returns:
         Config: The config, ``{fold}`` filled in.
     """
-    cfg = Config.fromfile(config_file)
-    cfg.merge_from_dict(parse_cfg_options(settings.cfg_options))
-    cfg.launcher = settings.launcher
-    cfg.work_dir = work_dir
-    apply_fold(cfg, fold, settings.data_root)
-    return cfg
+    return load_run_config(config_file, parse_cfg_options(settings.cfg_options), work_dir, fold,
+                           settings.data_root, settings.launcher)
 
 
 def _flatten(value, prefix: str, out: Dict[str, object]) -> None:

@@ -4,7 +4,7 @@ The tools and demos parse their own arguments; the options every one of them
 spells the same way are defined here once.
 """
 import argparse
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Tuple
 
 from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
@@ -89,21 +89,31 @@ def load_config(config_file: str, cfg_options: Optional[dict] = None) -> Config:
     return cfg
 
 
+class _InputSizeAction(argparse.Action):
+    """Store ``HEIGHT [WIDTH]``; more values are a usage error."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if len(values) > 2:
+            parser.error(f'{option_string} takes HEIGHT [WIDTH], got {len(values)} values')
+        setattr(namespace, self.dest, values)
+
+
 def add_input_size_argument(parser: argparse.ArgumentParser) -> None:
     """Add ``--input-size HEIGHT [WIDTH]`` (read with :func:`parse_input_size`)."""
     parser.add_argument(
         '--input-size',
         type=int,
         nargs='+',
+        action=_InputSizeAction,
         metavar='SIZE',
         help='input HEIGHT [WIDTH] (default: the crop of the test pipeline)')
 
 
-def parse_input_size(values: Optional[Sequence[int]], cfg: Config) -> tuple:
+def parse_input_size(values: Optional[Sequence[int]], cfg: Config) -> Tuple[int, int]:
     """``--input-size HEIGHT [WIDTH]``, else the config's network input size.
 
     Args:
-        values (Sequence[int], optional): The option's values.
+        values (Sequence[int], optional): The option's one or two values.
         cfg (Config): The config (see
             :func:`mmfmpn.utils.network_input_size`).
 
@@ -111,10 +121,8 @@ def parse_input_size(values: Optional[Sequence[int]], cfg: Config) -> tuple:
         tuple[int, int]: ``(height, width)``.
 
     Raises:
-        ValueError: More than two values, or no size in the config.
+        ValueError: No value given and no size in the config.
     """
     if values is None:
         return network_input_size(cfg)
-    if not 1 <= len(values) <= 2:
-        raise ValueError(f'--input-size takes HEIGHT [WIDTH], got {list(values)}')
     return values[0], values[-1]

@@ -19,7 +19,6 @@ Usage:
         --threads 1 --json work_dirs/benchmark.json
 """
 import argparse
-import contextlib
 import copy
 import logging
 import platform
@@ -129,12 +128,8 @@ def make_step(model: nn.Module,
         # ones, as a test loop does (a compiled model would recompile).
         data = batch if training else dict(
             batch, data_samples=[sample.clone() for sample in batch['data_samples']])
-        with contextlib.ExitStack() as stack:
-            if training:
-                stack.enter_context(optim_wrapper.optim_context(model))
-            else:
-                stack.enter_context(torch.no_grad())
-            stack.enter_context(torch.autocast(device, dtype=dtype, enabled=use_autocast))
+        context = optim_wrapper.optim_context(model) if training else torch.no_grad()
+        with context, torch.autocast(device, dtype=dtype, enabled=use_autocast):
             data = model.data_preprocessor(data, training)
             if channels_last:
                 data['inputs'] = data['inputs'].contiguous(memory_format=torch.channels_last)

@@ -84,8 +84,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     add_input_size_argument(parser)
     parser.add_argument('--json', metavar='OUT', help='also write the results to this JSON file')
     add_cfg_options_argument(parser)
-    args = parser.parse_args(argv)
-    return args
+    return parser.parse_args(argv)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

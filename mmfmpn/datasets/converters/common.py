@@ -443,9 +443,8 @@ def write_index_files(
     bad: Dict[str, str],
     skip_bad: bool,
     what: str,
-    split_files_of: Callable[[Sequence[FERAnnotation]], Dict[str,
-                                                             List[str]]] = lambda annotations: {}
-) -> None:
+    split_files_of: Optional[Callable[[Sequence[FERAnnotation]], Dict[str, List[str]]]] = None
+) -> Dict[str, List[str]]:
     """Finish a converted dataset: stop on bad samples, then write ``annotations.csv``, the
     split files and (when samples were left out) ``skipped.txt``.
 
@@ -456,8 +455,9 @@ def write_index_files(
         skip_bad (bool): Leave the bad units out (listed in ``skipped.txt``) instead of
             stopping (:func:`check_bad_samples`).
         what (str): What a unit is (``'sequence'``, ``'image'``), for the messages.
-        split_files_of (Callable): Makes the split files (file name -> image file names)
-            of the converted rows; called only when there are some. Defaults to none.
+        split_files_of (Callable, optional): Makes the split files (file name -> image
+            file names) of the converted rows; called only when there are some. Defaults to
+            None (no split files).
 
     Returns:
         dict[str, list[str]]: The split files written.
@@ -469,7 +469,7 @@ def write_index_files(
     check_bad_samples(bad, skip_bad, what)
     if not annotations:
         raise ConversionError('no sample was converted; check the input folder', bad)
-    split_files = split_files_of(annotations)
+    split_files = {} if split_files_of is None else split_files_of(annotations)
     for file_name, names in split_files.items():
         write_text_atomic(out / file_name, ''.join(f'{name}\n' for name in names))
     write_text_atomic(out / 'annotations.csv', annotations_csv_text(annotations))

@@ -19,10 +19,9 @@ from sklearn.model_selection import StratifiedKFold
 from mmfmpn.masks.landmarks import five_alignment_points
 from ..annotation_file import FERAnnotation
 from ..categories import NEUTRAL7_CLASSES
-from ..folds import subject_fold_split_files
 from ..jaffe import parse_jaffe_name
 from .common import (BadSampleError, Conversion, LandmarkSource, align_sample, convert_all,
-                     landmark_source, read_image, staged_output_folder, write_face,
+                     landmark_source, read_image, staged_output_folder, subject_folds, write_face,
                      write_index_files)
 
 #: Aligned face side for I2CNN: room around the face for its largest patches.
@@ -133,18 +132,11 @@ def jaffe_split_files(annotations: Sequence[FERAnnotation],
     Raises:
         ValueError: An unknown protocol, or too few images or posers for the folds.
     """
-    names = {Path(item.image).name: item for item in annotations}
     if protocol == 'poser':
-        posers = {item.subject for item in annotations}
-        return subject_fold_split_files({
-            name: item.subject
-            for name, item in names.items()
-        }, len(posers))
+        return subject_folds(annotations, len({item.subject for item in annotations}))
     if protocol == 'random':
-        return random_fold_split_files({
-            name: item.label
-            for name, item in names.items()
-        }, num_folds, seed)
+        return random_fold_split_files({Path(item.image).name: item.label
+                                        for item in annotations}, num_folds, seed)
     raise ValueError(f'unknown fold protocol {protocol!r}; use one of {FOLD_PROTOCOLS}')
 
 
