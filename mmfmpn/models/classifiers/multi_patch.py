@@ -35,13 +35,14 @@ class MultiPatchClassifier(ImageClassifier):
                              'are (N, K, 3, H, W) patches, whose dimension 1 is the patch, not the '
                              'channel')
 
-    @staticmethod
-    def _flatten_patches(inputs: torch.Tensor) -> torch.Tensor:
+    def _patch_feats(self, inputs: torch.Tensor, stage: str):
+        """``ImageClassifier.extract_feat`` of the ``N * K`` patches of ``(N, K, C, H, W)``
+        inputs, face by face, at ``stage``."""
         if inputs.dim() != 5:
             raise ValueError(
                 'MultiPatchClassifier: expected (N, K, C, H, W) patches (the FacePatches '
                 f'transform), got shape {tuple(inputs.shape)}')
-        return inputs.flatten(0, 1)
+        return super().extract_feat(inputs.flatten(0, 1), stage=stage)
 
     def patch_features(self, inputs: torch.Tensor) -> torch.Tensor:
         """Per-patch features before the head's last linear layer.
@@ -52,9 +53,7 @@ class MultiPatchClassifier(ImageClassifier):
         Returns:
             torch.Tensor: ``(N, K, D)``.
         """
-        num_faces, num_patches = inputs.shape[:2]
-        features = super().extract_feat(self._flatten_patches(inputs), stage='pre_logits')
-        return features.reshape(num_faces, num_patches, -1)
+        return self._patch_feats(inputs, 'pre_logits').reshape(*inputs.shape[:2], -1)
 
     def extract_feat(self, inputs: torch.Tensor, stage: str = 'pre_logits') -> torch.Tensor:
         """The face feature of I2CNN: its patches' features side by side.
@@ -82,9 +81,7 @@ class MultiPatchClassifier(ImageClassifier):
         Returns:
             torch.Tensor: ``(N, K, num_classes)``.
         """
-        num_faces, num_patches = inputs.shape[:2]
-        feats = super().extract_feat(self._flatten_patches(inputs), stage='neck')
-        return self.head(feats).reshape(num_faces, num_patches, -1)
+        return self.head(self._patch_feats(inputs, 'neck')).reshape(*inputs.shape[:2], -1)
 
     def forward(self,
                 inputs: torch.Tensor,
@@ -107,7 +104,7 @@ class MultiPatchClassifier(ImageClassifier):
             dict[str, torch.Tensor]: The head's losses.
         """
         num_patches = inputs.shape[1]
-        feats = super().extract_feat(self._flatten_patches(inputs), stage='neck')
+        feats = self._patch_feats(inputs, 'neck')
         patch_samples = [sample for sample in data_samples for _ in range(num_patches)]
         return self.head.loss(feats, patch_samples)
 
