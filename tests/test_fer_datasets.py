@@ -14,8 +14,8 @@ from raw_fer_fixtures import (AffectNetRowSpec, MMISessionSpec, write_landmarks_
 import mmfmpn.datasets.converters.common as converters_common
 from mmfmpn.datasets.annotation_file import read_annotation_file
 from mmfmpn.datasets.categories import AFFECTNET7_CLASSES, BASIC6_CLASSES, CKPLUS_CLASSES
-from mmfmpn.datasets.converters import (ConversionError, prepare_affectnet, prepare_mmi,
-                                        prepare_oulu_casia)
+from mmfmpn.datasets.converters import (ConversionError, ConversionOptions, prepare_affectnet,
+                                        prepare_mmi, prepare_oulu_casia)
 from mmfmpn.datasets.converters.oulu_casia import EXPRESSION_FOLDERS
 from mmfmpn.datasets.fer_annotation import AffectNetDataset, MMIDataset, OuluCASIADataset
 from mmfmpn.masks.alignment import REFERENCE_FIVE_POINTS
@@ -178,7 +178,7 @@ def test_oulu_missing_landmark_names_the_image_or_is_skipped(small_oulu, tmp_pat
     error = conversion_error(run_oulu, small, landmarks, tmp_path / 'out')
     assert str(small / missing) in error and 'missing landmarks' in error
     assert not (tmp_path / 'out').exists()
-    run_oulu(small, landmarks, tmp_path / 'out', skip_bad=True)
+    run_oulu(small, landmarks, tmp_path / 'out', options=ConversionOptions(skip_bad=True))
     report = (tmp_path / 'out' / 'skipped.txt').read_text()
     assert report.startswith('VL/Strong/P002/Fear\t') and missing in report
     rows = read_annotation_file(tmp_path / 'out' / 'annotations.csv')
@@ -200,7 +200,8 @@ def test_oulu_bad_landmark_values_are_one_bad_sample(small_oulu, tmp_path, chang
     assert list(error.value.bad) == ['VL/Strong/P001/Happiness']
     reason = error.value.bad['VL/Strong/P001/Happiness']
     assert reason.startswith(f'{small / bad}: bad landmarks') and message in reason
-    conversion = run_oulu(small, landmarks, tmp_path / 'out', skip_bad=True)
+    conversion = run_oulu(
+        small, landmarks, tmp_path / 'out', options=ConversionOptions(skip_bad=True))
     assert list(conversion.bad) == ['VL/Strong/P001/Happiness']
     assert len(conversion.annotations) == (2 * 6 - 1) * 3
 
@@ -400,7 +401,7 @@ def test_affectnet_bad_rows_name_the_file_or_go_to_the_skip_report(tmp_path):
     assert f'{training}:5 ({images / "1" / "outside.jpg"}): face box' in error
     assert 'is outside the 256x256 image' in error
     assert f'{images / "1" / "broken.jpg"}: unreadable image' in error
-    prepare_affectnet(out, **affectnet_lists(root), skip_bad=True)
+    prepare_affectnet(out, **affectnet_lists(root), options=ConversionOptions(skip_bad=True))
     report = read_lines(out / 'skipped.txt')
     assert [line.split('\t')[0]
             for line in report] == [f'{training}:{line}' for line in (3, 4, 5, 6)]

@@ -10,7 +10,7 @@ import pytest
 from raw_ckplus_fixture import SequenceSpec, all_class_sequences, load_tool, write_raw_ckplus
 
 from mmfmpn.datasets.categories import CKPLUS_CLASSES
-from mmfmpn.datasets.converters import ConversionError, prepare_ckplus
+from mmfmpn.datasets.converters import ConversionError, ConversionOptions, prepare_ckplus
 from mmfmpn.datasets.folds import subject_folds
 from mmfmpn.masks.alignment import REFERENCE_FIVE_POINTS
 from mmfmpn.masks.landmarks import five_points_from_68
@@ -208,7 +208,7 @@ def test_skip_bad_leaves_out_and_reports_every_bad_sequence(small_raw, tmp_path)
     emotion_file = root / 'Emotion/S052/001/S052_001_00000004_emotion.txt'
     emotion_file.write_text('   9.0000000e+00\n')
     out = tmp_path / 'out'
-    conversion = prepare_ckplus(root, out, num_folds=2, skip_bad=True)
+    conversion = prepare_ckplus(root, out, num_folds=2, options=ConversionOptions(skip_bad=True))
     skipped = dict(line.split('\t', 1) for line in (out / 'skipped.txt').read_text().splitlines())
     assert sorted(skipped) == ['S050_001', 'S051_002', 'S052_001', 'S052_002']
     assert 'landmark' in skipped['S051_002']
@@ -240,7 +240,8 @@ def test_split_dir_copies_given_folds_and_rejects_unknown_images(small_raw, tmp_
     with pytest.raises(ConversionError, match='S999_001_00000003.png'):
         prepare_ckplus(root, tmp_path / 'rejected', num_folds=3, split_dir=computed)
     # Re-preparing with the folds of the dataset being replaced keeps them.
-    prepare_ckplus(root, given, num_folds=3, split_dir=given, overwrite=True)
+    prepare_ckplus(
+        root, given, num_folds=3, split_dir=given, options=ConversionOptions(overwrite=True))
     for fold in range(3):
         assert read_lines(given / f'test_ids_{fold}.csv') == read_lines(
             tmp_path / 'computed' /
@@ -333,7 +334,7 @@ def test_bad_input_names_its_file_and_skip_bad_skips_exactly_it(case, small_raw,
     assert str(bad_file) in error.value.bad['S050_001']
     assert message in error.value.bad['S050_001']
     assert not (tmp_path / 'out').exists()
-    prepare_ckplus(root, tmp_path / 'out', num_folds=2, skip_bad=True)
+    prepare_ckplus(root, tmp_path / 'out', num_folds=2, options=ConversionOptions(skip_bad=True))
     skipped = (tmp_path / 'out' / 'skipped.txt').read_text().splitlines()
     assert [line.split('\t')[0] for line in skipped] == ['S050_001']
     images = {path.name[:8] for path in (tmp_path / 'out' / 'imgs').iterdir()}
@@ -368,7 +369,7 @@ def test_interrupted_overwrite_leaves_the_old_dataset_whole(small_raw, tmp_path,
 
     monkeypatch.setattr(ckplus_converter, 'convert_sequence', interrupted)
     with pytest.raises(KeyboardInterrupt):
-        prepare_ckplus(root, out, num_folds=3, overwrite=True)
+        prepare_ckplus(root, out, num_folds=3, options=ConversionOptions(overwrite=True))
     assert sorted(str(path.relative_to(out)) for path in out.rglob('*')) == before
     assert read_lines(out / 'test_ids_1.csv') and not (out / 'test_ids_2.csv').exists()
     assert sorted(path.name for path in tmp_path.iterdir()) == ['out', 'small']
@@ -377,5 +378,5 @@ def test_interrupted_overwrite_leaves_the_old_dataset_whole(small_raw, tmp_path,
 def test_the_raw_dataset_cannot_be_the_output(small_raw):
     root = small_raw[0]
     with pytest.raises(ValueError, match='lies inside the output folder'):
-        prepare_ckplus(root, root.parent, num_folds=2, overwrite=True)
+        prepare_ckplus(root, root.parent, num_folds=2, options=ConversionOptions(overwrite=True))
     assert (root / 'cohn-kanade-images').is_dir()

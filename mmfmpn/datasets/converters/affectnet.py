@@ -34,9 +34,8 @@ import numpy as np
 from mmfmpn.masks.alignment import ALIGNED_FACE_SIZE
 from ..annotation_file import FERAnnotation
 from ..categories import AFFECTNET7_CLASSES
-from .common import (BadSampleError, Conversion, align_sample, check_face_box, convert_all,
-                     parse_point_values, read_image, staged_output_folder, write_face,
-                     write_index_files)
+from .common import (BadSampleError, Conversion, ConversionOptions, align_sample, check_face_box,
+                     convert_into_folder, parse_point_values, read_image, write_face)
 
 #: The columns of training.csv / validation.csv in release order.
 AFFECTNET_COLUMNS = ('subDirectory_filePath', 'face_x', 'face_y', 'face_width', 'face_height',
@@ -223,17 +222,16 @@ def _split_files(annotations: Sequence[FERAnnotation],
     return split_files
 
 
-def prepare_affectnet(out: Path,
-                      train_csv: Path,
-                      val_csv: Path,
-                      images_dir: Path,
-                      per_class: Optional[int] = None,
-                      val_fraction: float = 0.1,
-                      seed: int = 0,
-                      crop_size: int = ALIGNED_FACE_SIZE,
-                      skip_bad: bool = False,
-                      overwrite: bool = False,
-                      show_progress: bool = False) -> Conversion:
+def prepare_affectnet(
+    out: Path,
+    train_csv: Path,
+    val_csv: Path,
+    images_dir: Path,
+    per_class: Optional[int] = None,
+    val_fraction: float = 0.1,
+    seed: int = 0,
+    crop_size: int = ALIGNED_FACE_SIZE,
+    options: ConversionOptions = ConversionOptions()) -> Conversion:
     """Convert AffectNet's seven basic expressions into ``out`` (built aside, then swapped in).
 
     Args:
@@ -245,17 +243,16 @@ def prepare_affectnet(out: Path,
         val_fraction (float): Share of each training class held out. Defaults to 0.1.
         seed (int): Seed of the subset and the split. Defaults to 0.
         crop_size (int): Side of the aligned faces. Defaults to 70.
-        skip_bad (bool): Leave out bad rows and list them in ``skipped.txt``.
-        overwrite (bool): Replace a non-empty ``out`` as a whole.
-        show_progress (bool): Draw a progress bar on stderr.
+        options (ConversionOptions): ``skip_bad``, ``overwrite``, ``show_progress``
+            (:class:`~.common.ConversionOptions`). Defaults to ConversionOptions().
 
     Returns:
         Conversion: What was written, with its summary.
 
     Raises:
         FileNotFoundError: A file list or the image folder is missing.
-        FileExistsError: ``out`` is not empty and ``overwrite`` is False.
-        ConversionError: Bad rows without ``skip_bad``, or nothing converted; ``out`` is
+        FileExistsError: ``out`` is not empty and ``options.overwrite`` is False.
+        ConversionError: Bad rows without ``options.skip_bad``, or nothing converted; ``out`` is
             unchanged.
         ValueError: A file list's header lacks a column, or a bad ``per_class`` /
             ``val_fraction``.
@@ -287,16 +284,17 @@ def prepare_affectnet(out: Path,
         first_where[row.output_name] = row.where
         split_of_output[row.output_name] = split
         rows.append(row)
-    with staged_output_folder(out, overwrite, [train_csv, val_csv, images_dir]) as building:
-        annotations, bad_images = convert_all(
-            rows,
-            lambda row: convert_row(row, images_dir, building, crop_size),
-            key_of=lambda row: row.where,
-            description=f'Aligning {len(rows)} images',
-            show_progress=show_progress)
-        bad.update(bad_images)
-        split_files = write_index_files(building, annotations, bad, skip_bad, 'row',
-                                        partial(_split_files, split_of_output=split_of_output))
+    annotations, bad, split_files = convert_into_folder(
+        out,
+        rows,
+        lambda row, building: convert_row(row, images_dir, building, crop_size),
+        key_of=lambda row: row.where,
+        description=f'Aligning {len(rows)} images',
+        what='row',
+        inputs=[train_csv, val_csv, images_dir],
+        options=options,
+        split_files_of=partial(_split_files, split_of_output=split_of_output),
+        bad_while_reading=bad)
     notes = [
         f'{path}: dropped ' +
         (', '.join(f'{count} {reason}' for reason, count in sorted(dropped.items())) or 'nothing') +

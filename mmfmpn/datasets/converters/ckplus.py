@@ -39,8 +39,8 @@ from ..annotation_file import FERAnnotation, annotations_csv_text
 from ..categories import CKPLUS_CLASSES
 from ..folds import read_image_list, subject_fold_split_files
 from .ckplus_i2cnn import I2CNN_CROP_SIZE, convert_i2cnn_sequence, write_i2cnn_annotation_files
-from .common import (BadSampleError, ConversionError, check_bad_samples, skipped_lines,
-                     staged_output_folder)
+from .common import (BadSampleError, ConversionError, ConversionOptions, check_bad_samples,
+                     skipped_lines, staged_output_folder)
 
 #: Expressive samples per labelled sequence: its last frames, as in the FMPN paper.
 NUM_EXPRESSIVE_FRAMES = 3
@@ -482,9 +482,7 @@ def prepare_ckplus(ck_root: Path,
                    bbox_landmarks: Optional[Path] = None,
                    split_dir: Optional[Path] = None,
                    num_folds: int = 10,
-                   skip_bad: bool = False,
-                   overwrite: bool = False,
-                   show_progress: bool = False,
+                   options: ConversionOptions = ConversionOptions(),
                    i2cnn: bool = False,
                    i2cnn_crop_size: int = I2CNN_CROP_SIZE) -> CKPlusConversion:
     """Convert a raw CK+ tree into the FMPN authors' layout in ``out`` (built aside, then
@@ -500,9 +498,8 @@ def prepare_ckplus(ck_root: Path,
             this folder (read before ``out`` is replaced, so it may be ``out``) instead of
             computing the folds.
         num_folds (int): Number of subject-independent folds. Defaults to 10.
-        skip_bad (bool): Leave out bad sequences and list them in ``skipped.txt``.
-        overwrite (bool): Replace a non-empty ``out`` as a whole (its masks too).
-        show_progress (bool): Draw a progress bar on stderr.
+        options (ConversionOptions): ``skip_bad``, ``overwrite``, ``show_progress``
+            (:class:`~.common.ConversionOptions`). Defaults to ConversionOptions().
         i2cnn (bool): Also write I2CNN's 6- and 7-class sets to ``out/i2cnn/``
             (:mod:`.ckplus_i2cnn`). Defaults to False.
         i2cnn_crop_size (int): Side of their aligned faces. Defaults to 144.
@@ -512,8 +509,8 @@ def prepare_ckplus(ck_root: Path,
 
     Raises:
         FileNotFoundError: ``cohn-kanade-images/`` or a given split file is missing.
-        FileExistsError: ``out`` is not empty and ``overwrite`` is False.
-        ConversionError: Bad sequences without ``skip_bad``, nothing converted, or split
+        FileExistsError: ``out`` is not empty and ``options.overwrite`` is False.
+        ConversionError: Bad sequences without ``options.skip_bad``, nothing converted, or split
             files that do not match; ``out`` is unchanged.
         ValueError: A malformed ``bbox_landmark_mtcnn.pkl`` or split file.
     """
@@ -534,10 +531,11 @@ def prepare_ckplus(ck_root: Path,
         return mtcnn_points[key], f'{bbox_landmarks} (entry {key})'
 
     emotion_labels, labelled, bad = read_emotion_labels(ck_root, sequences)
-    with staged_output_folder(out, overwrite, [ck_root]) as building:
+    with staged_output_folder(out, options.overwrite, [ck_root]) as building:
         converted, i2cnn_rows = [], []
         for sequence, label_index in track_progress(
-                labelled, f'Aligning {len(labelled)} labelled sequences', enabled=show_progress):
+                labelled, f'Aligning {len(labelled)} labelled sequences',
+                enabled=options.show_progress):
             try:
                 item = convert_sequence(sequence, label_index, frame_landmarks)
                 if i2cnn and CKPLUS_CLASSES[label_index] != 'contempt':
@@ -552,7 +550,7 @@ def prepare_ckplus(ck_root: Path,
             for name, face in zip(item.expressive_names, item.expressive_faces):
                 write_png_atomic(building / 'imgs' / name, face)
             converted.append(item)
-        check_bad_samples(bad, skip_bad, 'sequence')
+        check_bad_samples(bad, options.skip_bad, 'sequence')
         if not converted:
             raise ConversionError(
                 f'no labelled sequence was converted from {ck_root}; check that it holds '

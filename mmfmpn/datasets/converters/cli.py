@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from mmfmpn.masks.alignment import ALIGNED_FACE_SIZE
-from .common import LANDMARKS_FILE_FORMAT, Conversion, ConversionError
+from .common import LANDMARKS_FILE_FORMAT, Conversion, ConversionError, ConversionOptions
 
 #: Exit status of a conversion stopped by bad samples (listed on stderr).
 EXIT_BAD_SAMPLES = 1
@@ -30,10 +30,12 @@ def converter_parser(description: str,
                      samples: str = 'samples') -> argparse.ArgumentParser:
     """A converter's parser: the raw dataset, ``out`` and the options converters share.
 
-    Each argument parses to the name of the converter's parameter it is passed to (see
-    :func:`run_conversion`). The options every converter takes (``--crop-size``,
-    ``--skip-bad``, ``--overwrite``) form their own group, which ``--help`` lists after the
-    others; the tool adds its dataset's own options to the returned parser.
+    Each argument parses to the name of the converter's parameter it is passed to, except
+    ``--skip-bad`` and ``--overwrite``, which go into its
+    :class:`~.common.ConversionOptions` (see :func:`run_conversion`). The options every
+    converter takes (``--crop-size``, ``--skip-bad``, ``--overwrite``) form their own group,
+    which ``--help`` lists after the others; the tool adds its dataset's own options to the
+    returned parser.
 
     Args:
         description (str): What the tool does, for ``--help``.
@@ -94,16 +96,22 @@ def run_conversion(convert: Callable[..., Conversion], args: argparse.Namespace)
 
     Args:
         convert (Callable[..., Conversion]): A ``prepare_*`` function.
-        args (argparse.Namespace): From a :func:`converter_parser`; every attribute is a
-            keyword argument of ``convert`` (the tool names its arguments so), which also
-            gets ``show_progress=True``.
+        args (argparse.Namespace): From a :func:`converter_parser`. ``skip_bad`` and
+            ``overwrite`` go into ``convert``'s ``options``
+            (:class:`~.common.ConversionOptions`, with ``show_progress=True``); every other
+            attribute is a keyword argument of ``convert`` (the tool names its arguments so).
 
     Returns:
         int: The exit status: 0 after printing the summary to stdout,
         :data:`EXIT_BAD_SAMPLES` or :data:`EXIT_ERROR` after printing the error to stderr.
     """
+    arguments = dict(vars(args))
+    options = ConversionOptions(
+        skip_bad=arguments.pop('skip_bad'),
+        overwrite=arguments.pop('overwrite'),
+        show_progress=True)
     try:
-        conversion = convert(**vars(args), show_progress=True)
+        conversion = convert(**arguments, options=options)
     except ConversionError as err:
         print('\n'.join(err.report_lines()), file=sys.stderr)
         return EXIT_BAD_SAMPLES

@@ -12,13 +12,14 @@ writes, so that ``tools/make_masks.py`` and :class:`FERAnnotationDataset` serve 
 
 A sample that cannot be converted raises :class:`BadSampleError` naming the file and the fix;
 the conversion then stops with a :class:`ConversionError` listing them all, or with
-``skip_bad`` (``--skip-bad``) leaves them out and lists them in ``OUT/skipped.txt``.
+``skip_bad`` (:class:`ConversionOptions`, ``--skip-bad``) leaves them out and lists them in
+``OUT/skipped.txt``.
 
 Every converter builds its output in a temporary folder beside ``OUT`` and swaps it in when
-complete (:func:`staged_output_folder`): an interrupted run leaves the old dataset whole, and
-a finished one replaces it as a whole, so masks built for the old folds (``imgs_res/``) go
-with it. These functions print nothing; the tools in ``tools/dataset_converters/`` report
-through :mod:`.cli`.
+complete (:func:`staged_output_folder`, driven by :func:`convert_into_folder`): an
+interrupted run leaves the old dataset whole, and a finished one replaces it as a whole, so
+masks built for the old folds (``imgs_res/``) go with it. These functions print nothing; the
+tools in ``tools/dataset_converters/`` report through :mod:`.cli`.
 """
 import csv
 import re
@@ -26,7 +27,8 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, TypeVar
+from typing import (Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple,
+                    TypeVar)
 
 import cv2
 import numpy as np
@@ -84,6 +86,31 @@ class ConversionError(ValueError):
         if len(self.bad) > _MAX_LISTED:
             lines.append(f'  ... and {len(self.bad) - _MAX_LISTED} more')
         return lines
+
+
+@dataclass(frozen=True)
+class ConversionOptions:
+    """How a converter treats bad samples, an existing output folder and its progress.
+
+    Every ``prepare_*`` converter takes one (its ``options``); the tools build it from their
+    command line (:func:`~.cli.run_conversion`).
+
+    Args:
+        skip_bad (bool): Leave out the samples that cannot be converted (each one a
+            :class:`BadSampleError`: a sequence, session, image, row or person, whatever
+            the converter's unit is) and list them with their reasons in ``OUT/skipped.txt``,
+            instead of stopping with a :class:`ConversionError` that names them all and
+            leaves ``OUT`` unchanged. Flag ``--skip-bad``. Defaults to False.
+        overwrite (bool): Replace a non-empty ``OUT`` as a whole once the new dataset is
+            complete (its masks too: they were built for the old folds); only a folder a
+            converter wrote (one holding ``annotations.csv``) is replaced. Without it a
+            non-empty ``OUT`` is refused. Flag ``--overwrite``. Defaults to False.
+        show_progress (bool): Draw a progress bar on stderr. The tools always do (no
+            flag). Defaults to False.
+    """
+    skip_bad: bool = False
+    overwrite: bool = False
+    show_progress: bool = False
 
 
 def check_bad_samples(bad: Dict[str, str], skip_bad: bool, what: str = 'sample') -> None:
@@ -339,33 +366,6 @@ def check_face_box(box: Sequence[float], image_shape: Tuple[int, ...], where: st
             'to leave it out')
 
 
-def convert_all(units: Sequence[Unit],
-                convert: Callable[[Unit], Iterable[FERAnnotation]],
-                key_of: Callable[[Unit], str],
-                description: str,
-                show_progress: bool = False) -> Tuple[List[FERAnnotation], Dict[str, str]]:
-    """Convert every unit (a sequence, a session, a row) with a progress bar.
-
-    Args:
-        units (Sequence): What to convert, in output order.
-        convert (Callable): Unit -> its annotation rows (faces already written); raises
-            :class:`BadSampleError`.
-        key_of (Callable): Unit -> the name it has in error messages and ``skipped.txt``.
-        description (str): Progress bar text.
-        show_progress (bool): Draw a progress bar on stderr. Defaults to False.
-
-    Returns:
-        tuple[list[FERAnnotation], dict[str, str]]: The rows, and bad unit name -> reason.
-    """
-    annotations, bad = [], {}
-    for unit in track_progress(units, description, enabled=show_progress):
-        try:
-            annotations.extend(convert(unit))
-        except BadSampleError as err:
-            bad[key_of(unit)] = str(err)
-    return annotations, bad
-
-
 def write_face(out: Path, folder: str, name: str, face: np.ndarray) -> str:
     """Write an aligned face atomically.
 
@@ -437,46 +437,72 @@ def subject_folds(annotations: Sequence[FERAnnotation], num_folds: int) -> Dict[
                                      for item in annotations}, num_folds)
 
 
-def write_index_files(
+def convert_into_folder(
     out: Path,
-    annotations: Sequence[FERAnnotation],
-    bad: Dict[str, str],
-    skip_bad: bool,
+    units: Sequence[Unit],
+    convert: Callable[[Unit, Path], Iterable[FERAnnotation]],
+    key_of: Callable[[Unit], str],
+    description: str,
     what: str,
-    split_files_of: Optional[Callable[[Sequence[FERAnnotation]], Dict[str, List[str]]]] = None
-) -> Dict[str, List[str]]:
-    """Finish a converted dataset: stop on bad samples, then write ``annotations.csv``, the
-    split files and (when samples were left out) ``skipped.txt``.
+    inputs: Sequence[Path],
+    options: ConversionOptions,
+    split_files_of: Optional[Callable[[Sequence[FERAnnotation]], Dict[str, List[str]]]] = None,
+    bad_while_reading: Optional[Mapping[str, str]] = None
+) -> Tuple[List[FERAnnotation], Dict[str, str], Dict[str, List[str]]]:
+    """Convert every unit into a staged ``out``, then write its index files and swap it in.
+
+    Runs :func:`staged_output_folder`, converts the units (a sequence, a session, a row)
+    with a progress bar, stops on bad units (:func:`check_bad_samples`), then writes
+    ``annotations.csv``, the split files and (when units were left out) ``skipped.txt``.
 
     Args:
-        out (Path): The folder being built.
-        annotations (Sequence[FERAnnotation]): The converted rows.
-        bad (dict[str, str]): Bad unit name -> reason.
-        skip_bad (bool): Leave the bad units out (listed in ``skipped.txt``) instead of
-            stopping (:func:`check_bad_samples`).
+        out (Path): The output folder.
+        units (Sequence): What to convert, in output order.
+        convert (Callable): ``(unit, building) ->`` the unit's annotation rows, its faces
+            written under ``building`` (the folder being built); raises
+            :class:`BadSampleError`.
+        key_of (Callable): Unit -> the name it has in error messages and ``skipped.txt``.
+        description (str): Progress bar text.
         what (str): What a unit is (``'sequence'``, ``'image'``), for the messages.
+        inputs (Sequence[Path]): The raw dataset folders and files read; none may lie
+            inside ``out``.
+        options (ConversionOptions): ``skip_bad``, ``overwrite``, ``show_progress``.
         split_files_of (Callable, optional): Makes the split files (file name -> image
             file names) of the converted rows; called only when there are some. Defaults to
             None (no split files).
+        bad_while_reading (Mapping[str, str], optional): Units found bad before converting
+            (while reading the dataset's lists), name -> reason. Defaults to None.
 
     Returns:
-        dict[str, list[str]]: The split files written.
+        tuple[list[FERAnnotation], dict[str, str], dict[str, list[str]]]: The converted
+        rows, every bad unit name -> reason, and the split files written.
 
     Raises:
-        ConversionError: Bad units without ``skip_bad``, or no unit converted.
+        FileExistsError, NotADirectoryError, ValueError: ``out`` cannot be replaced or an
+            input lies inside it (:func:`staged_output_folder`).
+        ConversionError: Bad units without ``options.skip_bad``, or no unit converted;
+            ``out`` is unchanged.
         ValueError: ``split_files_of`` cannot make the splits (e.g. too few subjects).
     """
-    check_bad_samples(bad, skip_bad, what)
-    if not annotations:
-        raise ConversionError('no sample was converted; check the input folder', bad)
-    split_files = {} if split_files_of is None else split_files_of(annotations)
-    for file_name, names in split_files.items():
-        write_text_atomic(out / file_name, ''.join(f'{name}\n' for name in names))
-    write_text_atomic(out / 'annotations.csv', annotations_csv_text(annotations))
-    if bad:
-        write_text_atomic(out / 'skipped.txt',
-                          ''.join(f'{key}\t{reason}\n' for key, reason in sorted(bad.items())))
-    return split_files
+    bad = dict(bad_while_reading or {})
+    with staged_output_folder(out, options.overwrite, inputs) as building:
+        annotations = []
+        for unit in track_progress(units, description, enabled=options.show_progress):
+            try:
+                annotations.extend(convert(unit, building))
+            except BadSampleError as err:
+                bad[key_of(unit)] = str(err)
+        check_bad_samples(bad, options.skip_bad, what)
+        if not annotations:
+            raise ConversionError('no sample was converted; check the input folder', bad)
+        split_files = {} if split_files_of is None else split_files_of(annotations)
+        for file_name, names in split_files.items():
+            write_text_atomic(building / file_name, ''.join(f'{name}\n' for name in names))
+        write_text_atomic(building / 'annotations.csv', annotations_csv_text(annotations))
+        if bad:
+            write_text_atomic(building / 'skipped.txt',
+                              ''.join(f'{key}\t{reason}\n' for key, reason in sorted(bad.items())))
+    return annotations, bad, split_files
 
 
 @dataclass

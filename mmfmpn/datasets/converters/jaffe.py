@@ -20,9 +20,8 @@ from mmfmpn.masks.landmarks import five_alignment_points
 from ..annotation_file import FERAnnotation
 from ..categories import NEUTRAL7_CLASSES
 from ..jaffe import parse_jaffe_name
-from .common import (BadSampleError, Conversion, LandmarkSource, align_sample, convert_all,
-                     landmark_source, read_image, staged_output_folder, subject_folds, write_face,
-                     write_index_files)
+from .common import (BadSampleError, Conversion, ConversionOptions, LandmarkSource, align_sample,
+                     convert_into_folder, landmark_source, read_image, subject_folds, write_face)
 
 #: Aligned face side for I2CNN: room around the face for its largest patches.
 JAFFE_CROP_SIZE = 144
@@ -140,16 +139,15 @@ def jaffe_split_files(annotations: Sequence[FERAnnotation],
     raise ValueError(f'unknown fold protocol {protocol!r}; use one of {FOLD_PROTOCOLS}')
 
 
-def prepare_jaffe(jaffe_dir: Path,
-                  out: Path,
-                  landmarks_file: Optional[Path] = None,
-                  folds: str = 'poser',
-                  num_folds: int = 10,
-                  seed: int = 0,
-                  crop_size: int = JAFFE_CROP_SIZE,
-                  skip_bad: bool = False,
-                  overwrite: bool = False,
-                  show_progress: bool = False) -> Conversion:
+def prepare_jaffe(
+    jaffe_dir: Path,
+    out: Path,
+    landmarks_file: Optional[Path] = None,
+    folds: str = 'poser',
+    num_folds: int = 10,
+    seed: int = 0,
+    crop_size: int = JAFFE_CROP_SIZE,
+    options: ConversionOptions = ConversionOptions()) -> Conversion:
     """Convert a JAFFE folder into ``out`` (built aside, then swapped in).
 
     Args:
@@ -162,9 +160,8 @@ def prepare_jaffe(jaffe_dir: Path,
         num_folds (int): Folds of ``'random'``. Defaults to 10.
         seed (int): Seed of ``'random'``. Defaults to 0.
         crop_size (int): Side of the aligned faces. Defaults to 144.
-        skip_bad (bool): Leave out bad images and list them in ``skipped.txt``.
-        overwrite (bool): Replace a non-empty ``out`` as a whole.
-        show_progress (bool): Draw a progress bar on stderr.
+        options (ConversionOptions): ``skip_bad``, ``overwrite``, ``show_progress``
+            (:class:`~.common.ConversionOptions`). Defaults to ConversionOptions().
 
     Returns:
         Conversion: What was written, with its summary.
@@ -172,8 +169,8 @@ def prepare_jaffe(jaffe_dir: Path,
     Raises:
         NotADirectoryError: ``jaffe_dir`` is not a folder.
         FileNotFoundError: It holds no TIFF image.
-        FileExistsError: ``out`` is not empty and ``overwrite`` is False.
-        ConversionError: Bad images without ``skip_bad``, or nothing converted; ``out``
+        FileExistsError: ``out`` is not empty and ``options.overwrite`` is False.
+        ConversionError: Bad images without ``options.skip_bad``, or nothing converted; ``out``
             is unchanged.
         ValueError, RuntimeError: A bad landmarks file, too few images for the folds, or
             no face detector.
@@ -185,16 +182,17 @@ def prepare_jaffe(jaffe_dir: Path,
     if folds not in FOLD_PROTOCOLS:
         raise ValueError(f'unknown fold protocol {folds!r}; use one of {FOLD_PROTOCOLS}')
     landmarks_of = landmark_source(landmarks_file)
-    with staged_output_folder(out, overwrite, [jaffe_dir]) as building:
-        annotations, bad = convert_all(
-            images,
-            lambda path: [convert_jaffe_image(path, jaffe_dir, building, landmarks_of, crop_size)],
-            key_of=lambda path: path.name,
-            description=f'Aligning {len(images)} images',
-            show_progress=show_progress)
-        split_files = write_index_files(
-            building, annotations, bad, skip_bad, 'image',
-            partial(jaffe_split_files, protocol=folds, num_folds=num_folds, seed=seed))
+    annotations, bad, split_files = convert_into_folder(
+        out,
+        images,
+        lambda path, building:
+        [convert_jaffe_image(path, jaffe_dir, building, landmarks_of, crop_size)],
+        key_of=lambda path: path.name,
+        description=f'Aligning {len(images)} images',
+        what='image',
+        inputs=[jaffe_dir],
+        options=options,
+        split_files_of=partial(jaffe_split_files, protocol=folds, num_folds=num_folds, seed=seed))
     notes = [
         f'Read {len(images)} images of {len({item.subject for item in annotations})} '
         f'posers from {jaffe_dir}; folds: '

@@ -26,8 +26,8 @@ from typing import List, Optional
 
 from mmfmpn.masks.alignment import ALIGNED_FACE_SIZE
 from ..annotation_file import FERAnnotation
-from .common import (Conversion, DetectedLandmarks, LandmarkSource, align_sample, convert_all,
-                     read_image, staged_output_folder, write_face, write_index_files)
+from .common import (Conversion, ConversionOptions, DetectedLandmarks, LandmarkSource, align_sample,
+                     convert_into_folder, read_image, write_face)
 
 #: The class of the smiling photos.
 SMILE_CLASS = 'happy'
@@ -100,9 +100,7 @@ def convert_person(person: dict, london_root: Path, out: Path, landmarks_of: Lan
 def prepare_london_faces(london_root: Path,
                          out: Path,
                          crop_size: int = ALIGNED_FACE_SIZE,
-                         skip_bad: bool = False,
-                         overwrite: bool = False,
-                         show_progress: bool = False,
+                         options: ConversionOptions = ConversionOptions(),
                          landmarks_of: Optional[LandmarkSource] = None) -> Conversion:
     """Convert the London Set neutral and smiling photos into ``out`` (built aside, then
     swapped in).
@@ -111,9 +109,8 @@ def prepare_london_faces(london_root: Path,
         london_root (Path): The london-faces folder holding ``annotations.json``.
         out (Path): The output folder.
         crop_size (int): Side of the aligned faces. Defaults to 70.
-        skip_bad (bool): Leave out bad people and list them in ``skipped.txt``.
-        overwrite (bool): Replace a non-empty ``out`` as a whole.
-        show_progress (bool): Draw a progress bar on stderr.
+        options (ConversionOptions): ``skip_bad``, ``overwrite``, ``show_progress``
+            (:class:`~.common.ConversionOptions`). Defaults to ConversionOptions().
         landmarks_of (LandmarkSource, optional): Where the five points come from; None
             uses the MTCNN detector (:class:`~.common.DetectedLandmarks`).
 
@@ -122,19 +119,21 @@ def prepare_london_faces(london_root: Path,
 
     Raises:
         FileNotFoundError: ``annotations.json`` is missing.
-        FileExistsError: ``out`` is not empty and ``overwrite`` is False.
-        ConversionError: Bad photos without ``skip_bad``, or nothing converted; ``out`` is
+        FileExistsError: ``out`` is not empty and ``options.overwrite`` is False.
+        ConversionError: Bad photos without ``options.skip_bad``, or nothing converted; ``out`` is
             unchanged.
         ValueError, RuntimeError: A malformed ``annotations.json``, or no face detector.
     """
     people = read_people(london_root)
     landmarks_of = landmarks_of or DetectedLandmarks()
-    with staged_output_folder(out, overwrite, [london_root]) as building:
-        annotations, bad = convert_all(
-            people,
-            lambda person: convert_person(person, london_root, building, landmarks_of, crop_size),
-            key_of=lambda person: str(person['subject']),
-            description=f'Aligning {len(people)} neutral/smiling pairs',
-            show_progress=show_progress)
-        write_index_files(building, annotations, bad, skip_bad, 'person')
-    return Conversion(out, annotations, (SMILE_CLASS, ), {}, bad)
+    annotations, bad, split_files = convert_into_folder(
+        out,
+        people,
+        lambda person, building: convert_person(person, london_root, building, landmarks_of,
+                                                crop_size),
+        key_of=lambda person: str(person['subject']),
+        description=f'Aligning {len(people)} neutral/smiling pairs',
+        what='person',
+        inputs=[london_root],
+        options=options)
+    return Conversion(out, annotations, (SMILE_CLASS, ), split_files, bad)

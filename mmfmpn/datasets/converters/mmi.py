@@ -34,9 +34,8 @@ import numpy as np
 from mmfmpn.masks.alignment import ALIGNED_FACE_SIZE
 from ..annotation_file import FERAnnotation
 from ..categories import BASIC6_CLASSES
-from .common import (BadSampleError, Conversion, LandmarkSource, align_sample, convert_all,
-                     landmark_source, staged_output_folder, subject_folds, write_face,
-                     write_index_files)
+from .common import (BadSampleError, Conversion, ConversionOptions, LandmarkSource, align_sample,
+                     convert_into_folder, landmark_source, subject_folds, write_face)
 
 #: The MMI Emotion metatag values of the six basic expressions (value - 1 = index).
 EMOTION_CODES = dict(enumerate(BASIC6_CLASSES, start=1))
@@ -229,14 +228,13 @@ def convert_session(session: MMISession, mmi_root: Path, out: Path, landmarks_of
     ]
 
 
-def prepare_mmi(mmi_root: Path,
-                out: Path,
-                landmarks_file: Optional[Path] = None,
-                num_folds: int = 10,
-                crop_size: int = ALIGNED_FACE_SIZE,
-                skip_bad: bool = False,
-                overwrite: bool = False,
-                show_progress: bool = False) -> Conversion:
+def prepare_mmi(
+    mmi_root: Path,
+    out: Path,
+    landmarks_file: Optional[Path] = None,
+    num_folds: int = 10,
+    crop_size: int = ALIGNED_FACE_SIZE,
+    options: ConversionOptions = ConversionOptions()) -> Conversion:
     """Convert the frontal, emotion-labelled MMI videos into ``out`` (built aside, then
     swapped in).
 
@@ -247,17 +245,16 @@ def prepare_mmi(mmi_root: Path,
             (:data:`~.common.LANDMARKS_FILE_FORMAT`); None detects them with MTCNN.
         num_folds (int): Subject-independent folds. Defaults to 10.
         crop_size (int): Side of the aligned faces. Defaults to 70.
-        skip_bad (bool): Leave out bad sessions and list them in ``skipped.txt``.
-        overwrite (bool): Replace a non-empty ``out`` as a whole.
-        show_progress (bool): Draw a progress bar on stderr.
+        options (ConversionOptions): ``skip_bad``, ``overwrite``, ``show_progress``
+            (:class:`~.common.ConversionOptions`). Defaults to ConversionOptions().
 
     Returns:
         Conversion: What was written, with its summary.
 
     Raises:
         FileNotFoundError: ``mmi_root/Sessions`` is not a folder.
-        FileExistsError: ``out`` is not empty and ``overwrite`` is False.
-        ConversionError: Bad sessions without ``skip_bad``, or nothing converted; ``out``
+        FileExistsError: ``out`` is not empty and ``options.overwrite`` is False.
+        ConversionError: Bad sessions without ``options.skip_bad``, or nothing converted; ``out``
             is unchanged.
         ValueError, RuntimeError: A bad landmarks file, too few subjects for the folds, or
             no face detector.
@@ -281,16 +278,18 @@ def prepare_mmi(mmi_root: Path,
             left_out[reason] += 1
         else:
             sessions.append(session)
-    with staged_output_folder(out, overwrite, [mmi_root]) as building:
-        annotations, bad_videos = convert_all(
-            sessions,
-            lambda session: convert_session(session, mmi_root, building, landmarks_of, crop_size),
-            key_of=lambda session: str(session.folder.relative_to(mmi_root)),
-            description=f'Aligning {len(sessions)} frontal labelled videos',
-            show_progress=show_progress)
-        bad.update(bad_videos)
-        split_files = write_index_files(building, annotations, bad, skip_bad, 'session',
-                                        partial(subject_folds, num_folds=num_folds))
+    annotations, bad, split_files = convert_into_folder(
+        out,
+        sessions,
+        lambda session, building: convert_session(session, mmi_root, building, landmarks_of,
+                                                  crop_size),
+        key_of=lambda session: str(session.folder.relative_to(mmi_root)),
+        description=f'Aligning {len(sessions)} frontal labelled videos',
+        what='session',
+        inputs=[mmi_root],
+        options=options,
+        split_files_of=partial(subject_folds, num_folds=num_folds),
+        bad_while_reading=bad)
     notes = [
         f'Read {len(folders)} session folders from {sessions_dir}: '
         f'{len(sessions)} frontal labelled videos' +

@@ -25,9 +25,9 @@ from typing import List, NamedTuple, Optional, Tuple
 from mmfmpn.masks.alignment import ALIGNED_FACE_SIZE
 from ..annotation_file import FERAnnotation
 from ..categories import BASIC6_CLASSES
-from .common import (IMAGE_SUFFIXES, BadSampleError, Conversion, LandmarkSource, align_sample,
-                     convert_all, landmark_source, read_image, staged_output_folder, subject_folds,
-                     write_face, write_index_files)
+from .common import (IMAGE_SUFFIXES, BadSampleError, Conversion, ConversionOptions, LandmarkSource,
+                     align_sample, convert_into_folder, landmark_source, read_image, subject_folds,
+                     write_face)
 
 #: Expression folder -> class name in :data:`BASIC6_CLASSES`.
 EXPRESSION_FOLDERS = {
@@ -150,16 +150,15 @@ def convert_sequence(sequence: OuluSequence, oulu_root: Path, out: Path,
     ]
 
 
-def prepare_oulu_casia(oulu_root: Path,
-                       out: Path,
-                       camera: str = 'VL',
-                       illumination: str = 'Strong',
-                       landmarks_file: Optional[Path] = None,
-                       num_folds: int = 10,
-                       crop_size: int = ALIGNED_FACE_SIZE,
-                       skip_bad: bool = False,
-                       overwrite: bool = False,
-                       show_progress: bool = False) -> Conversion:
+def prepare_oulu_casia(
+    oulu_root: Path,
+    out: Path,
+    camera: str = 'VL',
+    illumination: str = 'Strong',
+    landmarks_file: Optional[Path] = None,
+    num_folds: int = 10,
+    crop_size: int = ALIGNED_FACE_SIZE,
+    options: ConversionOptions = ConversionOptions()) -> Conversion:
     """Convert one camera and lighting of Oulu-CASIA into ``out`` (built aside, then swapped in).
 
     Args:
@@ -171,17 +170,16 @@ def prepare_oulu_casia(oulu_root: Path,
             (:data:`~.common.LANDMARKS_FILE_FORMAT`); None detects them with MTCNN.
         num_folds (int): Subject-independent folds. Defaults to 10.
         crop_size (int): Side of the aligned faces. Defaults to 70.
-        skip_bad (bool): Leave out bad sequences and list them in ``skipped.txt``.
-        overwrite (bool): Replace a non-empty ``out`` as a whole.
-        show_progress (bool): Draw a progress bar on stderr.
+        options (ConversionOptions): ``skip_bad``, ``overwrite``, ``show_progress``
+            (:class:`~.common.ConversionOptions`). Defaults to ConversionOptions().
 
     Returns:
         Conversion: What was written, with its summary.
 
     Raises:
         FileNotFoundError: ``oulu_root/camera/illumination`` is not a folder.
-        FileExistsError: ``out`` is not empty and ``overwrite`` is False.
-        ConversionError: Bad sequences without ``skip_bad``, or nothing converted; ``out``
+        FileExistsError: ``out`` is not empty and ``options.overwrite`` is False.
+        ConversionError: Bad sequences without ``options.skip_bad``, or nothing converted; ``out``
             is unchanged.
         ValueError, RuntimeError: A bad landmarks file, too few subjects for the folds, or
             no face detector.
@@ -193,16 +191,17 @@ def prepare_oulu_casia(oulu_root: Path,
             f'holding {camera}/{illumination}/P001/...')
     landmarks_of = landmark_source(landmarks_file)
     sequences, ignored = find_sequences(light_dir)
-    with staged_output_folder(out, overwrite, [oulu_root]) as building:
-        annotations, bad = convert_all(
-            sequences,
-            lambda sequence: convert_sequence(sequence, oulu_root, building, landmarks_of, crop_size
-                                              ),
-            key_of=lambda sequence: str(sequence.folder.relative_to(oulu_root)),
-            description=f'Aligning {len(sequences)} sequences',
-            show_progress=show_progress)
-        split_files = write_index_files(building, annotations, bad, skip_bad, 'sequence',
-                                        partial(subject_folds, num_folds=num_folds))
+    annotations, bad, split_files = convert_into_folder(
+        out,
+        sequences,
+        lambda sequence, building: convert_sequence(sequence, oulu_root, building, landmarks_of,
+                                                    crop_size),
+        key_of=lambda sequence: str(sequence.folder.relative_to(oulu_root)),
+        description=f'Aligning {len(sequences)} sequences',
+        what='sequence',
+        inputs=[oulu_root],
+        options=options,
+        split_files_of=partial(subject_folds, num_folds=num_folds))
     notes = [
         f'Read {len(sequences)} sequence folders from {light_dir}; converted '
         f'{len({item.sequence for item in annotations})} sequences of '
