@@ -60,6 +60,8 @@ _PNG_PARAMS = (cv2.IMWRITE_PNG_COMPRESSION, 1, cv2.IMWRITE_PNG_STRATEGY,
                cv2.IMWRITE_PNG_FILTER_UP)
 #: A sequence plan, as :func:`write_sequences` passes it on.
 Plan = TypeVar('Plan')
+#: A rendered frame: the ``(H, W)`` uint8 gray image and its ``(68, 2)`` landmarks ``(x, y)``.
+Frame = Tuple[np.ndarray, np.ndarray]
 
 # Independent random streams (first key after the seed).
 _STREAM_SUBJECT_NUMBERS, _STREAM_SUBJECT, _STREAM_SEQUENCE = 0, 1, 2
@@ -82,14 +84,9 @@ class SequencePlan(NamedTuple):
     expression: Optional[str]
 
     @property
-    def subject(self) -> str:
-        """CK+ subject id, e.g. ``'S005'``."""
-        return f'S{self.subject_number:03d}'
-
-    @property
-    def number(self) -> str:
-        """CK+ sequence id, e.g. ``'001'``."""
-        return f'{self.sequence_number:03d}'
+    def emotion_code(self) -> Optional[int]:
+        """CK+ emotion code 1-7, None for an unlabelled sequence."""
+        return None if self.expression is None else CKPLUS_CLASSES.index(self.expression) + 1
 
 
 def subject_numbers(num_subjects: int, seed: int) -> List[int]:
@@ -180,15 +177,14 @@ def format_emotion(code: int) -> str:
     return f'{float(code):16.7e}\n'
 
 
-def write_sequence(plan: SequencePlan, out_dir: Path) -> int:
-    """Render one sequence and write its frames, landmarks and (if labelled) emotion file.
+def render_sequence(plan: SequencePlan) -> Iterator[Frame]:
+    """Render one sequence, a frame at a time (a sequence is never held whole).
 
     Args:
         plan (SequencePlan): The sequence.
-        out_dir (Path): Root of the CK+ tree.
 
-    Returns:
-        int: Number of frames written.
+    Yields:
+        Frame: From neutral to peak, the ``(490, 640)`` uint8 frame and its landmarks.
     """
     rng = np.random.default_rng(
         [plan.seed, _STREAM_SEQUENCE, plan.subject_number, plan.sequence_number])
@@ -211,38 +207,28 @@ def write_sequence(plan: SequencePlan, out_dir: Path) -> int:
         light_gradient_x=rng.uniform(-0.04, 0.04),
         light_gradient_y=rng.uniform(-0.03, 0.03))
     noise = SensorNoise(rng)
-
-    def frames() -> Iterator[Tuple[np.ndarray, np.ndarray]]:
-        # Rendered one at a time as they are written: a sequence is never held whole.
-        for index in range(num_frames):
-            progress = index / (num_frames - 1)
-            intensity = _onset(progress)
-            action_units = {name: value * intensity for name, value in peak_action_units.items()}
-            frame_setup = dataclasses.replace(
-                setup, **{
-                    name: getattr(setup, name) + change * progress
-                    for name, change in drift.items()
-                })
-            yield render_frame(
-                build_face(plan.identity, action_units), frame_setup, noise.next_field())
-
-    code = None if plan.expression is None else CKPLUS_CLASSES.index(plan.expression) + 1
-    return write_ckplus_sequence(out_dir, plan.subject, plan.number, frames(), code, _PNG_PARAMS)
+    for index in range(num_frames):
+        progress = index / (num_frames - 1)
+        intensity = _onset(progress)
+        action_units = {name: value * intensity for name, value in peak_action_units.items()}
+        frame_setup = dataclasses.replace(
+            setup, **{
+                name: getattr(setup, name) + change * progress
+                for name, change in drift.items()
+            })
+        yield render_frame(build_face(plan.identity, action_units), frame_setup, noise.next_field())
 
 
-def write_ckplus_sequence(out_dir: Path, subject: str, number: str,
-                          frames: Iterable[Tuple[np.ndarray, np.ndarray]],
-                          emotion_code: Optional[int], png_params: Sequence[int]) -> int:
-    """Write one sequence in the CK+ layout: its frames, their landmark files and, when it is
-    labelled, the emotion file of its last frame.
+def write_ckplus_sequence(plan: Plan, render: Callable[[Plan], Iterable[Frame]], out_dir: Path,
+                          png_params: Sequence[int]) -> int:
+    """Render one planned sequence and write it in the CK+ layout: its frames, their landmark
+    files and, when it is labelled, the emotion file of its last frame.
 
     Args:
+        plan (Plan): The sequence: its ``subject_number`` (``S005``), ``sequence_number``
+            (``001``) and ``emotion_code`` (CK+ code 1-7; None writes no emotion file).
+        render (Callable[[Plan], Iterable[Frame]]): ``plan`` -> its frames, neutral to peak.
         out_dir (Path): Root of the CK+ tree.
-        subject (str): Subject folder, e.g. ``'S005'``.
-        number (str): Sequence folder, e.g. ``'001'``.
-        frames (Iterable[tuple[np.ndarray, np.ndarray]]): From neutral to peak, each an
-            ``(H, W)`` uint8 gray image and its ``(68, 2)`` landmarks ``(x, y)`` in pixels.
-        emotion_code (int, optional): CK+ code 1-7; None writes no emotion file.
         png_params (Sequence[int]): ``cv2.imencode`` PNG parameters.
 
     Returns:
@@ -251,13 +237,14 @@ def write_ckplus_sequence(out_dir: Path, subject: str, number: str,
     Raises:
         RuntimeError: OpenCV cannot encode a frame.
     """
+    subject, number = f'S{plan.subject_number:03d}', f'{plan.sequence_number:03d}'
     relative = Path(subject) / number
     folders = {name: out_dir / name / relative for name in CKPLUS_FOLDERS}
     for folder in folders.values():
         folder.mkdir(parents=True, exist_ok=True)
     stem = f'{subject}_{number}_'
     num_frames = 0
-    for num_frames, (image, landmarks) in enumerate(frames, start=1):
+    for num_frames, (image, landmarks) in enumerate(render(plan), start=1):
         frame_name = f'{stem}{num_frames:08d}'
         ok, png = cv2.imencode('.png', image, png_params)
         if not ok:
@@ -265,26 +252,30 @@ def write_ckplus_sequence(out_dir: Path, subject: str, number: str,
         write_bytes_atomic(folders['cohn-kanade-images'] / f'{frame_name}.png', png.tobytes())
         write_bytes_atomic(folders['Landmarks'] / f'{frame_name}_landmarks.txt',
                            format_landmarks(landmarks).encode())
-    if emotion_code is not None:
+    if plan.emotion_code is not None:
         write_bytes_atomic(folders['Emotion'] / f'{stem}{num_frames:08d}_emotion.txt',
-                           format_emotion(emotion_code).encode())
+                           format_emotion(plan.emotion_code).encode())
     return num_frames
 
 
-def write_sequences(write: Callable[[Plan], int], plans: Sequence[Plan], num_workers: int,
-                    show_progress: bool) -> int:
-    """Render and write every sequence, in parallel processes when asked.
+def write_sequences(render: Callable[[Plan], Iterable[Frame]], plans: Sequence[Plan], out_dir: Path,
+                    png_params: Sequence[int], num_workers: int, show_progress: bool) -> int:
+    """Render and write every sequence (:func:`write_ckplus_sequence`), in parallel processes
+    when asked.
 
     Args:
-        write (Callable[[Plan], int]): One plan -> frames written; picklable when
-            ``num_workers > 1``.
+        render (Callable): A plan -> its frames; picklable when ``num_workers > 1``.
         plans (Sequence): The sequence plans.
+        out_dir (Path): Root of the CK+ tree.
+        png_params (Sequence[int]): ``cv2.imencode`` PNG parameters.
         num_workers (int): Processes; 1 renders in this process.
         show_progress (bool): Show a progress bar over the sequences.
 
     Returns:
         int: Frames written in all.
     """
+    write = functools.partial(
+        write_ckplus_sequence, render=render, out_dir=out_dir, png_params=png_params)
     with (multiprocessing.Pool(num_workers) if num_workers > 1 else nullcontext()) as pool:
         return sum(
             track_progress(
@@ -346,8 +337,7 @@ def generate_synthetic_ckplus(out_dir: str,
         plan for number in subject_numbers(num_subjects, seed)
         for plan in plan_subject(seed, number)
     ]
-    frames = write_sequences(
-        functools.partial(write_sequence, out_dir=root), plans, num_workers, show_progress)
+    frames = write_sequences(render_sequence, plans, root, _PNG_PARAMS, num_workers, show_progress)
 
     class_counts = {name: sum(plan.expression == name for plan in plans) for name in CKPLUS_CLASSES}
     return dict(

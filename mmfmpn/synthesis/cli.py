@@ -40,15 +40,14 @@ def ckplus_generator_parser(description: str) -> argparse.ArgumentParser:
 
 
 def run_ckplus_generator(generate: Callable[..., dict], args: argparse.Namespace,
-                         sequences_detail: Callable[[dict, str], str], **options) -> None:
+                         **options) -> None:
     """Run a generator and print its summary, or exit with its error.
 
     Args:
         generate (Callable[..., dict]): ``generate_*_ckplus``; returns counts with
-            ``subjects``, ``sequences``, ``frames`` and ``class_counts``.
-        args (argparse.Namespace): From :func:`ckplus_generator_parser`, with ``seed``.
-        sequences_detail (Callable[[dict, str], str]): ``(counts, class counts text)`` -> the
-            text in parentheses after the number of sequences.
+            ``subjects``, ``sequences``, ``labelled_sequences``, ``frames``,
+            ``class_counts`` and, for real faces, ``real_smiles``.
+        args (argparse.Namespace): From :func:`ckplus_generator_parser`.
         **options: The generator's own keyword arguments.
 
     Raises:
@@ -66,7 +65,9 @@ def run_ckplus_generator(generate: Callable[..., dict], args: argparse.Namespace
             **options)
     except (OSError, ValueError) as error:
         sys.exit(f'error: {error}')
-    class_counts = ', '.join(f'{name} {count}' for name, count in counts['class_counts'].items())
+    labelled = f'labelled {counts["labelled_sequences"]}: ' + ', '.join(
+        f'{name} {count}' for name, count in counts['class_counts'].items())
+    if counts.get('real_smiles'):
+        labelled += f'; {counts["real_smiles"]} real smiles'
     print(f'\nWrote {args.out}: subjects {counts["subjects"]}, sequences {counts["sequences"]} '
-          f'({sequences_detail(counts, class_counts)}), frames {counts["frames"]}, in '
-          f'{time.perf_counter() - start:.1f} s')
+          f'({labelled}), frames {counts["frames"]}, in {time.perf_counter() - start:.1f} s')

@@ -4,11 +4,13 @@ The tools and demos parse their own arguments; the options every one of them
 spells the same way are defined here once.
 """
 import argparse
+from pathlib import Path
 from typing import Optional, Sequence, Tuple
 
 from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
 
+from .file_io import write_json_atomic
 from .input_size import network_input_size
 
 
@@ -87,6 +89,29 @@ def load_config(config_file: str, cfg_options: Optional[dict] = None) -> Config:
         cfg.merge_from_dict(cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
     return cfg
+
+
+def add_json_argument(parser: argparse.ArgumentParser, what: str = 'the results') -> None:
+    """Add ``--json OUT``: also write what the tool reports to a JSON file.
+
+    Args:
+        parser (ArgumentParser): The tool's parser.
+        what (str): What the file holds, for the help. Defaults to 'the results'.
+    """
+    parser.add_argument(
+        '--json', type=Path, metavar='OUT', help=f'also write {what} to this JSON file')
+
+
+def write_json_output(path: Optional[Path], result: dict) -> None:
+    """Write a tool's result to its ``--json`` file, if one was given, and say so.
+
+    Args:
+        path (Path, optional): The ``--json`` value; None writes nothing.
+        result (dict): JSON-serialisable result (written atomically).
+    """
+    if path is not None:
+        write_json_atomic(path, result)
+        print(f'Wrote {path}')
 
 
 class _InputSizeAction(argparse.Action):

@@ -38,9 +38,8 @@ from rich.progress import Progress
 from rich.table import Table
 
 from mmfmpn.models import bare_classifier_cfg
-from mmfmpn.utils.cli import (add_cfg_options_argument, add_input_size_argument, load_config,
-                              parse_input_size)
-from mmfmpn.utils.file_io import write_json_atomic
+from mmfmpn.utils.cli import (add_cfg_options_argument, add_input_size_argument, add_json_argument,
+                              load_config, parse_input_size, write_json_output)
 from mmfmpn.utils.step_timing import (MEMORY_METHODS, median_ratio, peak_step_memory,
                                       time_interleaved)
 
@@ -179,7 +178,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         '--no-memory',
         action='store_true',
         help='skip the peak-memory step (on CPU it runs under torch.profiler, slowly)')
-    parser.add_argument('--json', metavar='OUT', help='also write the results to this JSON file')
+    add_json_argument(parser)
     add_cfg_options_argument(parser)
     args = parser.parse_args(argv)
     if args.batch_size < 1 or args.steps < 1 or args.warmup < 0:
@@ -309,9 +308,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     console = Console()
     result = run_benchmark(args)
     print_report(result, console)
-    if args.json:
-        write_json_atomic(args.json, result)
-        console.print(f'Wrote {args.json}')
+    write_json_output(args.json, result)
     return 0
 
 

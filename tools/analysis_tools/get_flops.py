@@ -21,9 +21,8 @@ from rich.console import Console
 from rich.table import Table
 
 from mmfmpn.models import bare_classifier_cfg
-from mmfmpn.utils.cli import (add_cfg_options_argument, add_input_size_argument, load_config,
-                              parse_input_size)
-from mmfmpn.utils.file_io import write_json_atomic
+from mmfmpn.utils.cli import (add_cfg_options_argument, add_input_size_argument, add_json_argument,
+                              load_config, parse_input_size, write_json_output)
 
 PART_LABELS = dict(
     mask_generator='mask generator',
@@ -82,7 +81,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         description='Parameters and FLOPs per image of the parts of an FMPN.')
     parser.add_argument('config', help='an FMPNClassifier config file')
     add_input_size_argument(parser)
-    parser.add_argument('--json', metavar='OUT', help='also write the results to this JSON file')
+    add_json_argument(parser)
     add_cfg_options_argument(parser)
     return parser.parse_args(argv)
 
@@ -95,10 +94,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     console = Console()
     console.print(f'{args.config}  {input_size[0]}x{input_size[1]}')
     console.print(complexity_table(complexity))
-    if args.json:
-        result = dict(config=args.config, input_size=list(input_size), complexity=complexity)
-        write_json_atomic(args.json, result)
-        console.print(f'Wrote {args.json}')
+    write_json_output(args.json,
+                      dict(config=args.config, input_size=list(input_size), complexity=complexity))
     return 0
 
 

@@ -21,8 +21,7 @@ from typing import Optional, Sequence
 from mmfmpn.apis import FMPNInferencer
 from mmfmpn.evaluation.smile_check import PairScores, smile_check_summary
 from mmfmpn.synthesis.real_faces.london_assets import HELD_OUT_SUBJECTS
-from mmfmpn.utils.cli import add_checkpoint_arguments
-from mmfmpn.utils.file_io import write_json_atomic
+from mmfmpn.utils.cli import add_checkpoint_arguments, add_json_argument, write_json_output
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -40,7 +39,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         default=list(HELD_OUT_SUBJECTS),
         help='people to score (default: the held-out '
         f'{" ".join(HELD_OUT_SUBJECTS)})')
-    parser.add_argument('--json', type=Path, help='also write the figures and scores here')
+    add_json_argument(parser, 'the figures and scores')
     return parser.parse_args(argv)
 
 
@@ -87,8 +86,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
           f'{summary["auc"]:.3f}; smile scored above own neutral {summary["pair_accuracy"]:.0%}; '
           f'smiles called happy {summary["smile_to_happy"]:.0%}, neutral faces called happy '
           f'{summary["neutral_to_happy"]:.0%}')
-    if args.json:
-        write_json_atomic(args.json, dict(summary, pairs=[pair._asdict() for pair in pairs]))
+    write_json_output(args.json, dict(summary, pairs=[pair._asdict() for pair in pairs]))
     return 0
 
 

@@ -28,7 +28,7 @@ import torch
 import torch.nn.functional as F
 
 from mmfmpn.masks.image_io import read_gray_image
-from mmfmpn.utils.file_io import write_json_atomic
+from mmfmpn.utils.cli import add_json_argument, write_json_output
 
 
 def upsampling_matrix(working: int, size: int) -> np.ndarray:
@@ -87,7 +87,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         nargs='+',
         default=[18, 35, 70, 140],
         help='working sizes to try (default: 18 35 70 140)')
-    parser.add_argument('--json', metavar='OUT', help='also write the results to this JSON file')
+    add_json_argument(parser)
     args = parser.parse_args(argv)
     if not 0 < args.crop <= args.resize:
         parser.error('need 0 < --crop <= --resize')
@@ -129,8 +129,7 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
         crop=args.crop,
         classes=sorted(masks),
         results=results)
-    if args.json:
-        write_json_atomic(args.json, result)
+    write_json_output(args.json, result)
     return result
 
 

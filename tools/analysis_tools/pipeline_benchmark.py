@@ -29,8 +29,8 @@ from rich.table import Table
 import mmfmpn  # noqa: F401  registers the datasets and transforms
 from mmfmpn.engine import apply_fold
 from mmfmpn.synthesis import make_tiny_ckplus
-from mmfmpn.utils.cli import add_cfg_options_argument, load_config
-from mmfmpn.utils.file_io import write_json_atomic
+from mmfmpn.utils.cli import (add_cfg_options_argument, add_json_argument, load_config,
+                              write_json_output)
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -57,7 +57,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         default=70,
         help='face size of the stand-in dataset (default: 70, the size of '
         "the authors' masks)")
-    parser.add_argument('--json', metavar='OUT', help='also write the results to this JSON file')
+    add_json_argument(parser)
     add_cfg_options_argument(parser)
     args = parser.parse_args(argv)
     if args.num_samples < 1 or args.warmup < 0 or args.stand_in_size < 8:
@@ -160,9 +160,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                       f'{100 * entry["ms"] / timing["sample_ms"]:.0f}%')
     table.add_row('all (median sample)', f'{timing["sample_ms"]:.3f}', '')
     console.print(table)
-    if args.json:
-        write_json_atomic(args.json, result)
-        console.print(f'Wrote {args.json}')
+    write_json_output(args.json, result)
     return 0
 
 

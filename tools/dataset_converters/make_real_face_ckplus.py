@@ -28,11 +28,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> None:
     """Generate the set and print a one-line summary."""
     args = parse_args(argv)
-    run_ckplus_generator(
-        generate_real_face_ckplus,
-        args,
-        lambda counts, classes: f'{classes}; {counts["real_smiles"]} real smiles',
-        faces_dir=args.faces)
+    run_ckplus_generator(generate_real_face_ckplus, args, faces_dir=args.faces)
 
 
 if __name__ == '__main__':

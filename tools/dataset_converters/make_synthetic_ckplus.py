@@ -38,11 +38,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> None:
     """Generate the set and print a one-line summary."""
     args = parse_args(argv)
-    run_ckplus_generator(
-        generate_synthetic_ckplus,
-        args,
-        lambda counts, classes: f'labelled {counts["labelled_sequences"]}: {classes}',
-        num_subjects=args.subjects)
+    run_ckplus_generator(generate_synthetic_ckplus, args, num_subjects=args.subjects)
 
 
 if __name__ == '__main__':

@@ -3,7 +3,7 @@ import torch
 from mmcv.transforms import BaseTransform
 from mmpretrain.registry import TRANSFORMS
 
-from .loading import is_dataset_sample
+from .loading import required_sample_value
 
 
 @TRANSFORMS.register_module()
@@ -19,13 +19,11 @@ class MotionMaskToTensor(BaseTransform):
     """
 
     def transform(self, results: dict) -> dict:
-        mask = results.get('gt_motion_mask')
+        mask = required_sample_value(
+            results, 'gt_motion_mask', 'MotionMaskToTensor',
+            'put LoadMotionMask (or LandmarkPriorMask) before it in the pipeline.')
         if mask is None:
-            if not is_dataset_sample(results):
-                return results
-            raise KeyError(f'MotionMaskToTensor: sample {results["img_path"]} has no '
-                           'gt_motion_mask; put LoadMotionMask (or LandmarkPriorMask) '
-                           'before it in the pipeline.')
+            return results
         if mask.ndim != 2:
             raise ValueError(f'gt_motion_mask of {results.get("img_path")} has shape '
                              f'{mask.shape}; expected (H, W) from LoadMotionMask.')

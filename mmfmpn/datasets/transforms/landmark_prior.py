@@ -5,7 +5,7 @@ from mmcv.transforms import BaseTransform
 from mmpretrain.registry import TRANSFORMS
 
 from mmfmpn.masks.landmark_prior import DEFAULT_EXTRA_POINT_OFFSETS, landmark_prior_map
-from .loading import is_dataset_sample
+from .loading import required_sample_value
 
 
 @TRANSFORMS.register_module()
@@ -21,7 +21,7 @@ class LandmarkPriorMask(BaseTransform):
     Required keys: ``img``, ``landmarks`` (``(5, 2)`` or ``(68, 2)``, pixels of ``img``),
     and ``gt_motion_mask`` when ``blend`` is set. Added or modified key:
     ``gt_motion_mask``, uint8 ``(H, W)`` of the image size in [0, 255]. An
-    inferencer's samples pass unchanged (:func:`is_dataset_sample`).
+    inferencer's samples pass unchanged (:func:`.is_dataset_sample`).
 
     Args:
         sigma_ratio (float): Gaussian standard deviation in pupillary distances.
@@ -50,15 +50,15 @@ class LandmarkPriorMask(BaseTransform):
         self.blend = blend
 
     def transform(self, results: dict) -> dict:
+        landmarks = required_sample_value(
+            results, 'landmarks', 'LandmarkPriorMask',
+            'add a landmarks column to the annotation file (the converters write one).')
+        if landmarks is None:
+            return results  # an inferencer's image: no mask to make
         source = results.get('img_path')
-        if results.get('landmarks') is None:
-            if not is_dataset_sample(results):
-                return results  # an inferencer's image: no mask to make
-            raise KeyError(f'LandmarkPriorMask: sample {source} has no landmarks; add a '
-                           'landmarks column to the annotation file (the converters write one).')
         height, width = results['img'].shape[:2]
         try:
-            prior = landmark_prior_map(results['landmarks'], (height, width), self.sigma_ratio,
+            prior = landmark_prior_map(landmarks, (height, width), self.sigma_ratio,
                                        self.extra_point_offsets)
         except ValueError as err:
             raise ValueError(f'LandmarkPriorMask: sample {source}: {err}') from err

@@ -20,6 +20,28 @@ def is_dataset_sample(results: dict) -> bool:
     return 'img_path' in results
 
 
+def required_sample_value(results: dict, key: str, transform: str, fix: str):
+    """A key that a motion-mask transform needs from a dataset sample.
+
+    Args:
+        results (dict): The sample.
+        key (str): The key needed, e.g. ``'motion_mask_path'``.
+        transform (str): The transform asking, for the message, e.g. ``'LoadMotionMask'``.
+        fix (str): How to give the sample that key, for the message.
+
+    Returns:
+        The value, or None for an inferencer's sample (:func:`is_dataset_sample`), which the
+        transform passes through unchanged.
+
+    Raises:
+        KeyError: A dataset sample lacks ``key``; the message names the image and ``fix``.
+    """
+    value = results.get(key)
+    if value is None and is_dataset_sample(results):
+        raise KeyError(f'{transform}: sample {results["img_path"]} has no {key}; {fix}')
+    return value
+
+
 @TRANSFORMS.register_module()
 class LoadMotionMask(BaseTransform):
     """Load the ground-truth motion mask of a sample's class.
@@ -42,13 +64,11 @@ class LoadMotionMask(BaseTransform):
         self._cache: Dict[str, np.ndarray] = {}
 
     def transform(self, results: dict) -> dict:
-        path = results.get('motion_mask_path')
+        path = required_sample_value(
+            results, 'motion_mask_path', 'LoadMotionMask',
+            'give the dataset a mask_dir, or drop LoadMotionMask from the pipeline.')
         if path is None:
-            if not is_dataset_sample(results):
-                return results
-            raise KeyError(f'LoadMotionMask: sample {results.get("img_path")} has no '
-                           'motion_mask_path; give the dataset a mask_dir, or drop '
-                           'LoadMotionMask from the pipeline.')
+            return results
         mask = self._cache.get(path)
         if mask is None:
             mask = self._read(path)

@@ -13,7 +13,6 @@ The layout is that of :mod:`mmfmpn.synthesis.ckplus` (``cohn-kanade-images``,
 ``Landmarks``, ``Emotion``), so ``prepare_ckplus.py``, ``make_masks.py`` and ``kfold.py`` read
 it unchanged. Frames are ``crop_size`` square gray PNGs.
 """
-import functools
 import json
 from pathlib import Path
 from typing import List, NamedTuple, Optional, Union
@@ -23,7 +22,7 @@ import numpy as np
 
 from mmfmpn.datasets.categories import CKPLUS_CLASSES
 from mmfmpn.masks.image_io import read_gray_image
-from ..ckplus import prepare_out_dir, write_ckplus_sequence, write_sequences
+from ..ckplus import prepare_out_dir, write_sequences
 from ..face_model import sample_expression_action_units
 from .expression_transfer import interocular_distance, landmark_motion, warp_to_landmarks
 from .photo_rendering import crease_shading, lighting_field, mouth_opening, render_mouth_interior
@@ -136,6 +135,11 @@ class SequencePlan(NamedTuple):
         """The CK+ class of the sequence."""
         return 'happy' if self.expression == REAL_SMILE else self.expression
 
+    @property
+    def emotion_code(self) -> int:
+        """CK+ emotion code 1-7 of :attr:`label`."""
+        return CKPLUS_CLASSES.index(self.label) + 1
+
 
 def plan_sequences(faces: List[RealFace], seed: int) -> List[SequencePlan]:
     """Every person poses each CK+ class once, plus their real smile, in a random order.
@@ -245,21 +249,6 @@ def render_sequence_frames(plan: SequencePlan) -> List[tuple]:
     return frames
 
 
-def write_sequence(plan: SequencePlan, out_dir: Path) -> int:
-    """Render one sequence and write its frames, landmarks and emotion file.
-
-    Args:
-        plan (SequencePlan): The sequence.
-        out_dir (Path): Root of the CK+ tree.
-
-    Returns:
-        int: Number of frames written.
-    """
-    return write_ckplus_sequence(out_dir, f'S{plan.subject_number:03d}',
-                                 f'{plan.sequence_number:03d}', render_sequence_frames(plan),
-                                 CKPLUS_CLASSES.index(plan.label) + 1, _PNG_PARAMS)
-
-
 def generate_real_face_ckplus(out_dir: str,
                               faces_dir: Union[str, Path] = DEFAULT_FACES_DIR,
                               seed: int = 0,
@@ -282,7 +271,9 @@ def generate_real_face_ckplus(out_dir: str,
         show_progress (bool): Show a progress bar. Defaults to False.
 
     Returns:
-        dict: ``subjects``, ``sequences``, ``real_smiles``, ``frames`` and ``class_counts``.
+        dict: ``subjects``, ``sequences``, ``labelled_sequences`` (all of them),
+        ``real_smiles`` and ``frames`` counts, and ``class_counts`` (sequences per CK+ class,
+        in CK+ code order).
     """
     if seed < 0:
         raise ValueError(f'seed must be a non-negative integer, got {seed}')
@@ -292,11 +283,12 @@ def generate_real_face_ckplus(out_dir: str,
     plans = plan_sequences(faces, seed)
     root = Path(out_dir)
     prepare_out_dir(root, overwrite)
-    frames = write_sequences(
-        functools.partial(write_sequence, out_dir=root), plans, num_workers, show_progress)
+    frames = write_sequences(render_sequence_frames, plans, root, _PNG_PARAMS, num_workers,
+                             show_progress)
     return dict(
         subjects=len(faces),
         sequences=len(plans),
+        labelled_sequences=len(plans),
         real_smiles=sum(plan.expression == REAL_SMILE for plan in plans),
         frames=frames,
         class_counts={name: sum(plan.label == name for plan in plans)
