@@ -16,11 +16,12 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
-from mmpretrain.registry import MODELS
+from mmpretrain.registry import DATASETS, MODELS
 from sklearn.model_selection import GridSearchCV, GroupKFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
+from torch.utils.data import SequentialSampler
 
 from mmfmpn.evaluation.prediction_dump import write_predictions_json
 from mmfmpn.utils.file_io import write_text_atomic
@@ -150,18 +151,26 @@ def svm_scores(search: GridSearchCV, features: np.ndarray) -> np.ndarray:
 
 
 def _feature_dataloader(cfg: Config, split: str, batch_size: int):
-    """A deterministic dataloader of a split, always with the test pipeline."""
+    """A deterministic dataloader of a whole split, always with the test pipeline.
+
+    Only rank 0 runs the SVM stage, so the loader reads every face in order in this
+    process: a torch ``SequentialSampler``, not mmengine's ``DefaultSampler``, which
+    under a process group would give rank 0 a share of the split and wait for the
+    other ranks to agree on a seed.
+    """
     loader_cfg = copy.deepcopy(cfg[f'{split}_dataloader'])
-    dataset = loader_cfg.dataset
-    if 'pipeline' not in dataset:
+    dataset_cfg = loader_cfg.dataset
+    if 'pipeline' not in dataset_cfg:
         raise ValueError(f'svm_stage: {split}_dataloader.dataset has no pipeline; '
                          'dataset wrappers are not supported here')
-    dataset.pipeline = copy.deepcopy(cfg.test_dataloader.dataset.pipeline)
+    dataset_cfg.pipeline = copy.deepcopy(cfg.test_dataloader.dataset.pipeline)
+    dataset = DATASETS.build(dataset_cfg)
     loader_cfg.update(
+        dataset=dataset,
         batch_size=batch_size,
         num_workers=0,
         persistent_workers=False,
-        sampler=dict(type='DefaultSampler', shuffle=False))
+        sampler=SequentialSampler(dataset))
     loader_cfg.pop('batch_sampler', None)
     return Runner.build_dataloader(loader_cfg)
 
