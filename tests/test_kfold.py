@@ -1,6 +1,7 @@
 """k-fold aggregation math, and the k-fold run end to end on tiny data."""
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,9 @@ import cv2
 import numpy as np
 import pytest
 import torch
+from test_tools import free_tcp_port
 
+from mmfmpn.engine import kfold
 from mmfmpn.engine.kfold import (KFoldRun, RunSettings, SettingsMismatchError, check_fold_settings,
                                  default_work_dir, per_process_batch, resolved_settings, run_kfold,
                                  world_size)
@@ -233,3 +236,67 @@ def test_fold_settings_change_when_the_data_is_prepared_again(tmp_path):
     check_fold_settings(str(fold_dir), before, rebuild=False)
     with pytest.raises(SettingsMismatchError, match='train_ids_0.csv'):
         check_fold_settings(str(fold_dir), after, rebuild=False)
+
+
+def test_kfold_checks_its_folds_inside_the_process_group(tmp_path, monkeypatch):
+    """Under ``--launcher pytorch`` the group exists before the first fold is checked, so
+    the barrier after rank 0 records or deletes a fold holds the other ranks (before, the
+    group started with the first runner and ``--rebuild`` could hang a torchrun job)."""
+    checked = []
+    monkeypatch.setattr(kfold, 'check_fold_settings',
+                        lambda *args: checked.append(torch.distributed.is_initialized()))
+    monkeypatch.setattr(kfold, 'run_fold', lambda *args: None)
+    monkeypatch.setattr(kfold, 'summarize', lambda *args: {})
+    monkeypatch.setenv('RANK', '0')
+    monkeypatch.setenv('WORLD_SIZE', '1')
+    monkeypatch.setenv('MASTER_ADDR', '127.0.0.1')
+    monkeypatch.setenv('MASTER_PORT', str(free_tcp_port()))
+    make_tiny_ckplus(str(tmp_path / 'data'), num_folds=2)
+    try:
+        run_kfold(
+            KFoldRun(stage2=FMPN_TINY, folds=(0, 1), work_dir=str(tmp_path / 'work')),
+            RunSettings(data_root=str(tmp_path / 'data'), launcher='pytorch'))
+    finally:
+        if torch.distributed.is_initialized():
+            torch.distributed.destroy_process_group()
+    assert checked == [True, True]
+
+
+def test_kfold_rebuild_under_torchrun_holds_every_rank(tmp_path):
+    """torchrun, 2 CPU processes: ``--rebuild`` deletes a finished fold on rank 0 while the
+    other rank waits, then both train it again (this hung while the process group started
+    only with the first runner, after the fold's files were checked)."""
+    data_root, work_dir = tmp_path / 'data', tmp_path / 'work'
+    make_tiny_ckplus(str(data_root), num_folds=2)
+    stage2_only = 'model.mask_generator.init_cfg=None'
+    run_kfold(
+        KFoldRun(stage2=FMPN_TINY, folds=(0, ), work_dir=str(work_dir)),
+        RunSettings(
+            data_root=str(data_root),
+            validate=False,
+            cfg_options=('train_cfg.max_epochs=1', stage2_only)))
+    command = [
+        sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', '2', '--master_port',
+        str(free_tcp_port()), 'tools/kfold.py', '--stage2', FMPN_TINY, '--data-root',
+        str(data_root), '--folds', '0', '--launcher', 'pytorch', '--no-validate', '--work-dir',
+        str(work_dir), '--rebuild', '--cfg-options', 'train_cfg.max_epochs=2', stage2_only
+    ]
+    process = subprocess.Popen(
+        command,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=dict(os.environ, OMP_NUM_THREADS='1'),
+        start_new_session=True)
+    try:
+        log, _ = process.communicate(timeout=300)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        log, _ = process.communicate()
+        pytest.fail('k-fold --rebuild under torchrun hung:\n' + log[-3000:])
+    assert process.returncode == 0, log[-3000:]
+    assert '--rebuild: deleting' in log
+    assert (work_dir / 'fold_0' / 'stage2' / 'epoch_2.pth').is_file()
+    assert len(json.loads(
+        (work_dir / 'fold_0' / 'predictions.json').read_text())['predictions']) == 42

@@ -35,7 +35,7 @@ from mmengine.dist import barrier
 from mmfmpn.evaluation.fold_summary import format_fold_table, summarize_folds, write_summary
 from mmfmpn.utils.file_io import write_text_atomic
 from .runner import build_runner
-from .runner_setup import _leaf_datasets, load_run_config, setup_cpu_distributed
+from .runner_setup import _leaf_datasets, init_distributed, load_run_config, setup_cpu_distributed
 
 PREDICTIONS_FILE = 'predictions.json'
 SETTINGS_FILE = 'settings.json'
@@ -586,6 +586,9 @@ def run_kfold(run: KFoldRun, settings: RunSettings, summary_only: bool = False) 
     """
     index, count = run.shard
     my_folds = list(run.folds)[index::count]
+    if not summary_only:
+        # The barrier after each fold's settings check must hold every rank.
+        init_distributed(load_config(run.stage2, my_folds[0] if my_folds else 0, None, settings))
     flats = {fold: resolved_settings(run, fold, settings) for fold in run.folds}
     fingerprints = {fold: settings_fingerprint(flat) for fold, flat in flats.items()}
     if not summary_only:

@@ -7,7 +7,7 @@ from typing import Iterator, Optional
 import torch
 import torch.distributed as torch_dist
 from mmengine.config import Config, ConfigDict
-from mmengine.dist import barrier, is_distributed
+from mmengine.dist import barrier, init_dist, is_distributed
 from mmengine.model import MMDistributedDataParallel
 from mmengine.registry import MODEL_WRAPPERS
 
@@ -147,6 +147,26 @@ def shutdown_distributed() -> None:
         torch_dist.destroy_process_group()
 
 
+def init_distributed(cfg: Config) -> None:
+    """Start the process group of a ``--launcher pytorch`` run now, as its runner would.
+
+    The runner starts it only when it is built; a k-fold run needs it before, so that its
+    barriers hold the other ranks while rank 0 records or deletes a fold's files. Uses the
+    config's ``env_cfg.dist_cfg`` on GPUs (mmengine's ``init_dist``) and gloo on CPU.
+
+    Args:
+        cfg (Config): The config; nothing happens unless ``cfg.launcher`` is ``'pytorch'``
+            and no process group exists yet.
+    """
+    if cfg.get('launcher', 'none') != 'pytorch' or is_distributed():
+        return
+    if torch.cuda.is_available():
+        init_dist('pytorch', **cfg.get('env_cfg', {}).get('dist_cfg', {}))
+    else:
+        torch_dist.init_process_group(
+            backend='gloo', rank=int(os.environ['RANK']), world_size=int(os.environ['WORLD_SIZE']))
+
+
 def setup_cpu_distributed(cfg: Config) -> None:
     """Make a ``--launcher pytorch`` run work without CUDA (gloo, CPU DDP).
 
@@ -160,9 +180,7 @@ def setup_cpu_distributed(cfg: Config) -> None:
     """
     if (cfg.get('launcher', 'none') != 'pytorch' or torch.cuda.is_available()):
         return
-    if not torch_dist.is_initialized():
-        torch_dist.init_process_group(
-            backend='gloo', rank=int(os.environ['RANK']), world_size=int(os.environ['WORLD_SIZE']))
+    init_distributed(cfg)
     wrapper_cfg = cfg.get('model_wrapper_cfg') or dict()
     wrapper_cfg['type'] = 'CPUDistributedDataParallel'
     wrapper_cfg.setdefault('broadcast_buffers', False)
