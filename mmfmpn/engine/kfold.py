@@ -588,7 +588,7 @@ def run_kfold(run: KFoldRun, settings: RunSettings, summary_only: bool = False) 
     my_folds = list(run.folds)[index::count]
     if settings.launcher == 'pytorch' and not summary_only:
         # The barrier after each fold's settings check must hold every rank.
-        init_distributed(load_config(run.stage2, my_folds[0] if my_folds else 0, None, settings))
+        init_distributed(load_config(run.stage2, run.folds[0], None, settings))
     flats = {fold: resolved_settings(run, fold, settings) for fold in run.folds}
     fingerprints = {fold: settings_fingerprint(flat) for fold, flat in flats.items()}
     if not summary_only:
